@@ -1,0 +1,46 @@
+# The README's two commands: `make serve` and `make test`. Both set up .venv first (idempotent).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kurskit-installed
+HOST ?= 127.0.0.1
+PORT ?= 8888
+
+.PHONY: setup serve test test-fast lint check schema-docs clean
+
+setup: $(STAMP)
+
+# Re-run only when the dependency list or the system setup changes.
+$(STAMP): pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	touch $(STAMP)
+
+# The main job on embedded defaults: check the bundled courses, then open them in
+# JupyterLab on $(HOST):$(PORT) (no external server needed).
+serve: setup
+	$(BIN)/kurskit check courses
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser \
+		--ServerApp.root_dir=courses --ServerApp.open_browser=False
+
+# The whole suite, slow and browser tests included (as CI runs it).
+test: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not slow and not browser"
+
+check: setup
+	$(BIN)/kurskit check courses
+
+# Regenerate the course-file reference from the model.
+schema-docs: setup
+	$(BIN)/kurskit schema --format markdown > docs/reference/course-file.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

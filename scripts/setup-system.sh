@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages kurskit's setup and tests need, when missing (idempotent).
+set -euo pipefail
+
+# Debian packages the test suite and `make serve` use.
+debian_packages=()
+
+needed=()
+# Debian's own python3 needs python3-venv for `python3 -m venv`; pyenv builds bring ensurepip.
+python3 -c 'import ensurepip, venv' 2>/dev/null || needed+=(python3-venv)
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || needed+=("$package")
+done
+[ ${#needed[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install these system packages: ${needed[*]}" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing system packages: ${needed[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}"

@@ -1,0 +1,42 @@
+"""DigComp 2.2 reference data: the 21 competences and 8 proficiency levels, bundled with the kit."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+
+@cache
+def _framework() -> dict[str, Any]:
+    text = files("kurskit.course").joinpath("data/digcomp-2.2.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def competences() -> dict[str, str]:
+    """Map each DigComp 2.2 competence code (e.g. "1.2") to its English title."""
+    return {
+        code: title
+        for area in _framework()["areas"].values()
+        for code, title in area["competences"].items()
+    }
+
+
+@cache
+def areas() -> dict[str, str]:
+    """Map each DigComp area number (e.g. "1") to its English title."""
+    return {number: area["title"] for number, area in _framework()["areas"].items()}
+
+
+def check_competence_code(code: str) -> str:
+    """Return the code if it names a DigComp 2.2 competence, else raise a ValueError naming them."""
+    code = str(code).strip()
+    if code not in competences():
+        raise ValueError(
+            f"'{code}' is not a DigComp 2.2 competence; use one of {', '.join(competences())}"
+        )
+    return code

@@ -1,0 +1,248 @@
+"""Load a course folder (course.yml and its notebooks) and find every problem in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kurskit.course.model import Course, ModuleKind
+from kurskit.course.notebook import CourseNotebook, load_notebook
+from kurskit.course.problems import Problem, field_name, has_errors, problems_from_validation
+from kurskit.course.questions import Question
+from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
+
+COURSE_FILE = "course.yml"
+NOTEBOOK_SUFFIXES = (".ipynb", ".md")
+
+
+@dataclass
+class LoadedCourse:
+    """A course as read from disk: the model (when valid), its notebooks, and what is wrong."""
+
+    folder: Path
+    course: Course | None
+    notebooks: dict[str, CourseNotebook] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    def questions(self) -> list[tuple[str, Question]]:
+        """Every valid question spec as (module file, spec), in course order."""
+        return [(file, spec) for file, nb in self.notebooks.items() for spec in nb.specs]
+
+
+def display(path: Path) -> str:
+    """A path as the user should read it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load_course(folder: Path, *, today: dt.date | None = None) -> LoadedCourse:
+    """Read `folder/course.yml` and every module notebook; never raises for bad content."""
+    folder = Path(folder)
+    course_file = folder / COURSE_FILE
+    shown = display(course_file)
+    loaded = LoadedCourse(folder=folder, course=None)
+    if not course_file.is_file():
+        loaded.problems.append(Problem(shown, None, "", f"no {COURSE_FILE} in {display(folder)}"))
+        return loaded
+    try:
+        source = load_located(course_file.read_text("utf-8"))
+    except YamlSyntaxError as error:
+        loaded.problems.append(Problem(shown, error.line, "", str(error)))
+        return loaded
+    except UnicodeDecodeError:
+        loaded.problems.append(Problem(shown, None, "", "the file is not UTF-8 text"))
+        return loaded
+    if not isinstance(source.data, dict):
+        loaded.problems.append(Problem(shown, 1, "", "expected 'field: value' lines"))
+        return loaded
+    try:
+        loaded.course = Course.model_validate(source.data)
+    except ValidationError as error:
+        loaded.problems.extend(problems_from_validation(error, file=shown, source=source))
+        _load_listed_notebooks(loaded, source, shown)
+        return loaded
+    _check_course_facts(loaded, source, shown, today or dt.date.today())
+    _load_listed_notebooks(loaded, source, shown)
+    _check_questions(loaded, source, shown)
+    return loaded
+
+
+def _problem(
+    source: LocatedYaml,
+    shown: str,
+    path: tuple[str | int, ...],
+    message: str,
+    severity: str = "error",
+) -> Problem:
+    return Problem(
+        shown,
+        source.line_of(path),
+        field_name(path),
+        message,
+        "warning" if severity == "warning" else "error",
+    )
+
+
+def _check_course_facts(
+    loaded: LoadedCourse, source: LocatedYaml, shown: str, today: dt.date
+) -> None:
+    course = loaded.course
+    assert course is not None
+    add = loaded.problems.append
+    if course.slug != loaded.folder.resolve().name:
+        add(
+            _problem(
+                source,
+                shown,
+                ("slug",),
+                f"the slug '{course.slug}' differs from the folder name "
+                f"'{loaded.folder.resolve().name}'; make them the same",
+            )
+        )
+    if course.review_by < today:
+        add(
+            _problem(
+                source,
+                shown,
+                ("review_by",),
+                f"the review date {course.review_by} has passed; review the content and "
+                "set a new date",
+                "warning",
+            )
+        )
+    files = [m.file for m in course.modules]
+    for index, file in enumerate(files):
+        if file in files[:index]:
+            add(_problem(source, shown, ("modules", index, "file"), f"'{file}' is listed twice"))
+    for s_index, session in enumerate(course.sessions):
+        for key in ("pre_tasks", "post_tasks"):
+            for t_index, task in enumerate(getattr(session, key)):
+                if task not in files:
+                    add(
+                        _problem(
+                            source,
+                            shown,
+                            ("sessions", s_index, key, t_index),
+                            f"'{task}' is not one of the module files ({', '.join(files)})",
+                        )
+                    )
+    if (
+        any(m.kind is ModuleKind.assessment for m in course.modules)
+        and course.pass_threshold is None
+    ):
+        add(
+            _problem(
+                source,
+                shown,
+                ("pass_threshold",),
+                "the course has an assessment module, so it needs a pass_threshold such as 0.8",
+            )
+        )
+
+
+def _load_listed_notebooks(loaded: LoadedCourse, source: LocatedYaml, shown: str) -> None:
+    modules = source.data.get("modules")
+    if not isinstance(modules, list):
+        return
+    for index, module in enumerate(modules):
+        file = module.get("file") if isinstance(module, dict) else None
+        if not isinstance(file, str) or not file.endswith(NOTEBOOK_SUFFIXES):
+            continue
+        path = loaded.folder / file
+        if not path.is_file():
+            loaded.problems.append(
+                _problem(
+                    source,
+                    shown,
+                    ("modules", index, "file"),
+                    f"the notebook '{file}' does not exist",
+                )
+            )
+            continue
+        notebook = load_notebook(path, display(path))
+        loaded.notebooks[file] = notebook
+        loaded.problems.extend(notebook.problems)
+    listed = set(loaded.notebooks)
+    for path in sorted(_notebook_files(loaded.folder)):
+        relative = path.relative_to(loaded.folder).as_posix()
+        if relative not in listed and not any(
+            isinstance(m, dict) and m.get("file") == relative for m in modules
+        ):
+            loaded.problems.append(
+                Problem(
+                    display(path),
+                    None,
+                    "",
+                    "this notebook is not listed in modules in "
+                    f"{COURSE_FILE}, so learners never see it",
+                    "warning",
+                )
+            )
+
+
+def _notebook_files(folder: Path) -> Iterable[Path]:
+    for path in folder.rglob("*"):
+        hidden = any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+        if path.suffix in NOTEBOOK_SUFFIXES and path.is_file() and not hidden:
+            if path.suffix == ".md" and path.name.lower() == "readme.md":
+                continue
+            yield path
+
+
+def _check_questions(loaded: LoadedCourse, source: LocatedYaml, shown: str) -> None:
+    course = loaded.course
+    assert course is not None
+    first_seen: dict[str, str] = {}
+    for module_index, module in enumerate(course.modules):
+        notebook = loaded.notebooks.get(module.file)
+        if notebook is None:
+            continue
+        for cell in notebook.questions:
+            if cell.spec is None:
+                continue
+            where = (
+                f"{notebook.display_path}:{cell.line}"
+                if cell.line
+                else (f"{notebook.display_path} cell {cell.cell_index + 1}")
+            )
+            if cell.spec.id in first_seen:
+                loaded.problems.append(
+                    Problem(
+                        notebook.display_path,
+                        cell.line,
+                        f"question {cell.spec.id}",
+                        f"the id '{cell.spec.id}' is already used at {first_seen[cell.spec.id]}; "
+                        "every question in a course needs its own id",
+                    )
+                )
+            else:
+                first_seen[cell.spec.id] = where
+        graded = [s for s in notebook.specs if s.graded]
+        if module.kind is ModuleKind.assessment and not graded:
+            loaded.problems.append(
+                _problem(
+                    source,
+                    shown,
+                    ("modules", module_index, "kind"),
+                    f"'{module.file}' is an assessment but has no question with graded: true",
+                    "warning",
+                )
+            )
+
+
+def find_course_folders(root: Path) -> list[Path]:
+    """Course folders at or directly below `root` (those holding a course.yml)."""
+    if (root / COURSE_FILE).is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob(f"*/{COURSE_FILE}"))

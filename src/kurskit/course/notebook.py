@@ -1,0 +1,186 @@
+"""Course notebooks (.ipynb or MyST .md) and the question cells declared in them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+from pydantic import ValidationError
+
+from kurskit.course.problems import Problem, problems_from_validation
+from kurskit.course.questions import QUESTION_TYPES, Question, parse_question
+from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
+
+#: First line of a code cell that declares a question; the rest of the cell is its YAML spec.
+QUESTION_MAGIC = "%%kurskit"
+#: The line that loads the magic; it must run before the first question cell.
+LOAD_EXTENSION = "%load_ext kurskit"
+#: Notebook metadata key, and the version of what kurskit keeps under it.
+METADATA_KEY = "kurskit"
+NOTEBOOK_SCHEMA_VERSION = 1
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
+
+
+@dataclass
+class QuestionCell:
+    """A question declared in a notebook: where it is, and its spec when the spec is valid."""
+
+    cell_index: int
+    line: int | None
+    spec: Question | None
+    source: LocatedYaml | None = None
+
+
+@dataclass
+class CourseNotebook:
+    """A notebook read from disk with its question cells and any problems found reading it."""
+
+    path: Path
+    display_path: str
+    notebook: nbformat.NotebookNode | None
+    questions: list[QuestionCell] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def specs(self) -> list[Question]:
+        return [q.spec for q in self.questions if q.spec is not None]
+
+
+def is_question_cell(cell: Any) -> bool:
+    """True for a code cell whose first line is the question magic."""
+    if cell.get("cell_type") != "code":
+        return False
+    first = cell.get("source", "").lstrip().split("\n", 1)[0].strip()
+    return bool(first == QUESTION_MAGIC)
+
+
+def question_body(cell: Any) -> str:
+    """The YAML spec of a question cell (everything after the magic line)."""
+    source: str = cell.get("source", "").lstrip()
+    return source.split("\n", 1)[1] if "\n" in source else ""
+
+
+def read_notebook_file(path: Path) -> nbformat.NotebookNode:
+    """Read .ipynb with nbformat or MyST .md with jupytext; raises ValueError with the reason."""
+    try:
+        if path.suffix == ".ipynb":
+            return nbformat.read(path, as_version=4)
+        return jupytext.read(path, fmt="md:myst")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"cannot read the notebook: {error}") from error
+
+
+def write_notebook_file(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook in the format its file name asks for (.ipynb or MyST .md)."""
+    if path.suffix == ".ipynb":
+        nbformat.write(notebook, path)
+    else:
+        # jupytext keeps only its own and the kernel's metadata in the header unless told.
+        notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = METADATA_KEY
+        jupytext.write(notebook, path, fmt="md:myst")
+
+
+def magic_lines(text: str) -> list[int]:
+    """1-based lines of the question magic in a MyST file, in cell order."""
+    lines = text.splitlines()
+    found: list[int] = []
+    index = 0
+    while index < len(lines):
+        if _FENCE.match(lines[index]):
+            index += 1
+            if index < len(lines) and lines[index].strip() == "---":  # cell options block
+                index += 1
+                while index < len(lines) and lines[index].strip() != "---":
+                    index += 1
+                index += 1
+            while index < len(lines) and lines[index].startswith(":"):  # short options
+                index += 1
+            while index < len(lines) and not lines[index].strip():
+                index += 1
+            if index < len(lines) and lines[index].strip() == QUESTION_MAGIC:
+                found.append(index + 1)
+        index += 1
+    return found
+
+
+def load_notebook(path: Path, display_path: str) -> CourseNotebook:
+    """Read a course notebook and parse every question cell in it."""
+    try:
+        notebook = read_notebook_file(path)
+    except ValueError as error:
+        return CourseNotebook(
+            path, display_path, None, problems=[Problem(display_path, None, "", str(error))]
+        )
+    result = CourseNotebook(path, display_path, notebook)
+    lines = magic_lines(path.read_text("utf-8")) if path.suffix == ".md" else []
+    extension_loaded = False
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and LOAD_EXTENSION in cell.source:
+            extension_loaded = True
+        if not is_question_cell(cell):
+            continue
+        ordinal = len(result.questions)
+        magic_line = lines[ordinal] if ordinal < len(lines) else None
+        where = "" if magic_line else f"cell {index + 1}"
+        question = _parse_cell(cell, index, magic_line, where, display_path, result.problems)
+        result.questions.append(question)
+        if not extension_loaded:
+            result.problems.append(
+                Problem(
+                    display_path,
+                    magic_line,
+                    where,
+                    f"a question comes before '{LOAD_EXTENSION}'; add a code cell with that line "
+                    "near the top of the notebook",
+                )
+            )
+            extension_loaded = True  # say it once
+    return result
+
+
+def _parse_cell(
+    cell: Any,
+    index: int,
+    magic_line: int | None,
+    where: str,
+    display_path: str,
+    problems: list[Problem],
+) -> QuestionCell:
+    first_line = magic_line + 1 if magic_line else 1
+    try:
+        located = load_located(question_body(cell), first_line=first_line)
+    except YamlSyntaxError as error:
+        problems.append(Problem(display_path, error.line, where, str(error)))
+        return QuestionCell(index, magic_line, None)
+    if not isinstance(located.data, dict):
+        problems.append(
+            Problem(display_path, magic_line, where, "the question cell needs 'field: value' lines")
+        )
+        return QuestionCell(index, magic_line, None, located)
+    try:
+        spec = parse_question(located.data)
+    except ValidationError as error:
+        qid = located.data.get("id")
+        label = f"question {qid}" if isinstance(qid, str) else (where or "question")
+        if where and isinstance(qid, str):
+            label = f"{where}, question {qid}"
+        problems.extend(
+            problems_from_validation(
+                error,
+                file=display_path,
+                source=located,
+                field_prefix=label,
+                strip_first="type" in located.data and _known_type(located.data["type"]),
+            )
+        )
+        return QuestionCell(index, magic_line, None, located)
+    return QuestionCell(index, magic_line, spec, located)
+
+
+def _known_type(value: Any) -> bool:
+    return isinstance(value, str) and value in QUESTION_TYPES

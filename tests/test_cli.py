@@ -1,0 +1,161 @@
+"""The kurskit command: every command has help and is documented; check, new and schema work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.core
+import typer.main
+from typer.testing import CliRunner
+
+from kurskit.cli import app
+from kurskit.course.model import LANGUAGES
+from tests.factories import COURSE_YML, LESSON_MD, CourseFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def commands() -> dict[str, typer.core.TyperCommand]:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    return dict(group.commands)
+
+
+def test_every_command_has_help_and_is_documented() -> None:
+    docs = (ROOT / "docs/cli.md").read_text("utf-8")
+    assert commands(), "no commands found"
+    for name, command in commands().items():
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help) > 20, name
+        assert f"## `kurskit {name}`" in docs, f"docs/cli.md does not document {name}"
+        for param in command.params:
+            if isinstance(param, typer.core.TyperOption) and param.name != "help":
+                assert param.help, f"{name} {param.name} has no help text"
+                assert param.opts[0] in docs, f"docs/cli.md misses {name} {param.opts[0]}"
+
+
+def test_console_script_runs() -> None:
+    result = subprocess.run(
+        [Path(sys.executable).parent / "kurskit", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.startswith("kurskit ")
+
+
+def test_check_clean_course_exits_zero(make_course: CourseFactory) -> None:
+    result = runner.invoke(app, ["check", str(make_course())])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_check_reports_file_line_field_and_exits_one(make_course: CourseFactory) -> None:
+    folder = make_course(course_yml=COURSE_YML.replace("language: nb", "language: no"))
+    result = runner.invoke(app, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert "course.yml:3: error: language: must be" in result.output
+
+
+def test_check_json_format(make_course: CourseFactory) -> None:
+    lesson = LESSON_MD.replace("answer: b", "answer: x")
+    result = runner.invoke(
+        app, ["check", "--format", "json", str(make_course(files={"lesson.md": lesson}))]
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["ok"] is False and report["errors"] == 1
+    problem = report["problems"][0]
+    assert problem["file"].endswith("lesson.md") and problem["line"] > 0
+    assert problem["field"] == "question q-single.answer"
+
+
+def test_check_folder_of_courses_and_missing_path(make_course: CourseFactory) -> None:
+    folder = make_course()
+    result = runner.invoke(app, ["check", str(folder.parent), str(folder / "nope")])
+    assert result.exit_code == 1
+    assert "1 course(s)" in result.output and "no such file or folder" in result.output
+
+
+def test_check_passes_on_bundled_courses() -> None:
+    result = runner.invoke(app, ["check", str(ROOT / "courses")])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_new_course_checks_clean_in_every_language(tmp_path: Path, language: str) -> None:
+    result = runner.invoke(app, ["new", "demo", "--lang", language, "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(app, ["check", str(tmp_path / "demo")])
+    assert checked.exit_code == 0, checked.output
+    assert "0 error(s), 0 warning(s)" in checked.output
+    course = (tmp_path / "demo" / "course.yml").read_text("utf-8")
+    assert f"language: {language}" in course
+
+
+def test_new_course_uses_every_question_type(tmp_path: Path) -> None:
+    from kurskit.course import QUESTION_TYPES, load_course
+
+    runner.invoke(app, ["new", "demo", "--lang", "sv", "--root", str(tmp_path)])
+    loaded = load_course(tmp_path / "demo", today=dt.date.today())
+    assert {spec.type for _, spec in loaded.questions()} == set(QUESTION_TYPES)
+
+
+def test_new_refuses_bad_input(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["new", "Bad Slug", "--root", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["new", "x", "--lang", "de", "--root", str(tmp_path)]).exit_code == 2
+    runner.invoke(app, ["new", "x", "--root", str(tmp_path)])
+    again = runner.invoke(app, ["new", "x", "--root", str(tmp_path)])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_schema_command_prints_json() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"].startswith("kurskit course file")
+
+
+@pytest.mark.slow
+def test_check_execute_runs_every_notebook(make_course: CourseFactory, tmp_path: Path) -> None:
+    broken = LESSON_MD + "\n```{code-cell} ipython3\nraise RuntimeError('boom')\n```\n"
+    folder = make_course(files={"lesson.md": broken})
+    result = runner.invoke(app, ["check", "--execute", "--format", "json", str(folder)])
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert len(report["executed"]) == 2
+    assert [p["message"] for p in report["problems"]] == ["a cell failed: RuntimeError: boom"]
+
+
+@pytest.mark.slow
+def test_check_execute_catches_a_model_solution_failing_its_tests(
+    make_course: CourseFactory,
+) -> None:
+    code = (
+        "```{code-cell} ipython3\n%%kurskit\nid: q-code\ntype: code\nprompt: Lag f\n"
+        "solution: |\n  def f():\n      return 1\ntests: |\n  assert f() == 2\n```\n"
+    )
+    folder = make_course(files={"lesson.md": LESSON_MD + "\n" + code})
+    result = runner.invoke(app, ["check", "--execute", "--format", "json", str(folder)])
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    [problem] = report["problems"]
+    assert problem["field"] == "question q-code"
+    assert "model solution does not pass its tests" in problem["message"]
+
+
+@pytest.mark.slow
+def test_check_execute_on_bundled_courses_and_scaffold(tmp_path: Path) -> None:
+    runner.invoke(app, ["new", "demo", "--lang", "nn", "--root", str(tmp_path)])
+    result = runner.invoke(
+        app, ["check", "--execute", str(ROOT / "courses"), str(tmp_path / "demo")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
