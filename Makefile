@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.kurskit-installed
 HOST ?= 127.0.0.1
 PORT ?= 8888
+# Jupyter refuses to run as root without this flag (containers and CI machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup serve test test-fast lint check schema-docs clean
 
@@ -22,7 +24,7 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 # JupyterLab on $(HOST):$(PORT) (no external server needed).
 serve: setup
 	$(BIN)/kurskit check courses
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser \
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOT_FLAG) \
 		--ServerApp.root_dir=courses --ServerApp.open_browser=False
 
 # The whole suite, slow and browser tests included (as CI runs it).
