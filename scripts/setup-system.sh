@@ -2,12 +2,16 @@
 # Install the Debian packages kurskit's setup and tests need, when missing (idempotent).
 set -euo pipefail
 
-# Debian packages the test suite and `make serve` use.
-debian_packages=()
+# Debian packages the test suite and `make serve` use: PostgreSQL for the store tests (a
+# throwaway server per test run), Chromium for the browser tests (driven by Playwright).
+debian_packages=(postgresql chromium)
 
 needed=()
 # Debian's own python3 needs python3-venv for `python3 -m venv`; pyenv builds bring ensurepip.
 python3 -c 'import ensurepip, venv' 2>/dev/null || needed+=(python3-venv)
+# Node.js and npm vendor the static book's browser libraries and run the score.js tests; a
+# Node.js from elsewhere (e.g. NodeSource, which bundles npm) is used as it is.
+{ command -v node && command -v npm; } >/dev/null 2>&1 || needed+=(nodejs npm)
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || needed+=("$package")

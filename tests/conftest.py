@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -41,3 +43,25 @@ def make_course(tmp_path: Path) -> CourseFactory:
 @pytest.fixture
 def today() -> dt.date:
     return dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_answer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every answer a test (or a kernel it starts) saves goes to a throwaway store."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'answers.sqlite'}"
+    previous = os.environ.get("KURSKIT_STORE_URL")
+    os.environ["KURSKIT_STORE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("KURSKIT_STORE_URL", None)
+    else:
+        os.environ["KURSKIT_STORE_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Debian Chromium for the session's browser tests."""
+    from tests.browser import headless_chromium
+
+    with headless_chromium() as browser:
+        yield browser

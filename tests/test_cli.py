@@ -21,24 +21,38 @@ ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
 
-def commands() -> dict[str, typer.core.TyperCommand]:
-    group = typer.main.get_command(app)
-    assert isinstance(group, typer.core.TyperGroup)
-    return dict(group.commands)
+def commands() -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
+    """Every command by its full name ("check", "store export"), groups included."""
+    found: dict[str, typer.core.TyperCommand | typer.core.TyperGroup] = {}
+
+    def walk(group: typer.core.TyperGroup, prefix: str) -> None:
+        for name, command in group.commands.items():
+            assert isinstance(command, typer.core.TyperCommand | typer.core.TyperGroup)
+            found[prefix + name] = command
+            if isinstance(command, typer.core.TyperGroup):
+                walk(command, f"{prefix}{name} ")
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    walk(root, "")
+    return found
 
 
 def test_every_command_has_help_and_is_documented() -> None:
     docs = (ROOT / "docs/cli.md").read_text("utf-8")
-    assert commands(), "no commands found"
+    assert {"check", "store", "store export"} <= set(commands()), "commands not found"
     for name, command in commands().items():
-        result = runner.invoke(app, [name, "--help"])
+        result = runner.invoke(app, [*name.split(), "--help"])
         assert result.exit_code == 0, name
         assert command.help and len(command.help) > 20, name
         assert f"## `kurskit {name}`" in docs, f"docs/cli.md does not document {name}"
+        section = docs.split(f"## `kurskit {name}`")[1].split("\n## ")[0]
         for param in command.params:
             if isinstance(param, typer.core.TyperOption) and param.name != "help":
                 assert param.help, f"{name} {param.name} has no help text"
-                assert param.opts[0] in docs, f"docs/cli.md misses {name} {param.opts[0]}"
+                assert param.opts[0] in section, f"docs/cli.md misses {name} {param.opts[0]}"
+            if isinstance(param, typer.core.TyperArgument):
+                assert param.help, f"{name} {param.name} has no help text"
 
 
 def test_console_script_runs() -> None:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from kurskit.course.execute import DEFAULT_CELL_TIMEOUT, ExecutionSettings
 from kurskit.course.loading import (
@@ -20,12 +20,20 @@ from kurskit.course.model import LANGUAGES
 from kurskit.course.notebook import CourseNotebook, load_notebook
 from kurskit.course.problems import Problem, has_errors
 
+if TYPE_CHECKING:
+    from kurskit.store.records import ForgetReport
+    from kurskit.store.settings import StoreSettings
+
 __all__ = [
     "DEFAULT_COURSES_DIR",
     "CheckReport",
     "check",
+    "export_answers",
+    "forget_learner",
     "new_course",
+    "release_feedback",
     "schema",
+    "store_settings",
 ]
 
 DEFAULT_COURSES_DIR = Path("courses")
@@ -192,3 +200,79 @@ def schema(*, format: Literal["json", "markdown"] = "json") -> str:
         return schema_markdown()
     document: dict[str, Any] = course_schema()
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- the answer store -------------------------------------------------------------------------
+
+
+def store_settings(*, url: str | None = None) -> StoreSettings:
+    """The resolved store settings: URL (and where it came from), site URL for xAPI ids.
+
+    `url` overrides the environment and config files, as every store function's `url` does.
+    """
+    from kurskit.store.settings import load_settings
+
+    settings = load_settings()
+    if url:
+        settings = settings.model_copy(update={"url": url, "url_source": "argument"})
+    return settings
+
+
+def export_answers(
+    *,
+    out: TextIO,
+    format: Literal["csv", "jsonl", "xapi"] = "csv",
+    course: str | None = None,
+    courses_dir: Path | None = None,
+    site_url: str | None = None,
+    languages: dict[str, str] | None = None,
+    url: str | None = None,
+) -> int:
+    """Write stored answers to `out` as CSV, JSON Lines or xAPI statements; returns the count.
+
+    With `courses_dir` (a course folder or a folder of them) the xAPI export also says which
+    modules each learner completed, which lessons they opened, and whether they passed the
+    course, and names courses, modules and questions in the course language. `languages`
+    maps course slugs to language tags for courses not in `courses_dir`.
+    """
+    from kurskit.store.export import export_answers as write_export
+    from kurskit.store.progress import read_courses
+    from kurskit.store.sql import open_store
+
+    settings = store_settings(url=url)
+    courses = read_courses(Path(courses_dir)) if courses_dir is not None else None
+    store = open_store(settings.url)
+    try:
+        return write_export(
+            store,
+            out,
+            format=format,
+            course=course,
+            site_url=site_url or settings.site_url,
+            courses=courses,
+            languages=languages,
+        )
+    finally:
+        store.close()
+
+
+def forget_learner(learner: str, *, url: str | None = None) -> ForgetReport:
+    """Delete everything the store keeps about a learner (a user name or a pseudonym)."""
+    from kurskit.store.sql import open_store
+
+    store = open_store(store_settings(url=url).url)
+    try:
+        return store.forget(learner)
+    finally:
+        store.close()
+
+
+def release_feedback(course: str, module: str, *, url: str | None = None) -> None:
+    """Let learners see scores and correctness of a graded module (`module`: its file name)."""
+    from kurskit.store.sql import open_store
+
+    store = open_store(store_settings(url=url).url)
+    try:
+        store.release_feedback(course=course, module=module)
+    finally:
+        store.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -109,6 +111,124 @@ def schema(
     if format not in ("json", "markdown"):
         raise typer.BadParameter("use json or markdown", param_hint="--format")
     typer.echo(api.schema(format="markdown" if format == "markdown" else "json"), nl=False)
+
+
+store_app = typer.Typer(
+    name="store",
+    help="The answer store: where it is, export, feedback release, forgetting a learner.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(store_app, name="store")
+
+EXPORT_FORMATS = ("csv", "jsonl", "xapi")
+
+
+def _store_error(error: Exception) -> typer.Exit:
+    console.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+    return typer.Exit(1)
+
+
+@store_app.command("where")
+def store_where() -> None:
+    """Print the URL of the answer store (password hidden) and where the setting comes from."""
+    from kurskit.store.engine import show_url
+    from kurskit.store.errors import StoreError
+
+    try:
+        settings = api.store_settings()
+    except StoreError as error:  # a broken config file
+        raise _store_error(error) from None
+    output.print(show_url(settings.url), highlight=False, markup=False)
+    origin = {
+        "environment": "from $KURSKIT_STORE_URL",
+        "config file": f"from {settings.config_file}",
+        "default": "the default: the user data folder",
+        "argument": "given",
+    }[settings.url_source]
+    console.print(f"({origin})", highlight=False, markup=False)
+
+
+@store_app.command("export")
+def store_export(
+    format: Annotated[
+        str, typer.Option("--format", help="csv, jsonl (one JSON object a line) or xapi.")
+    ] = "csv",
+    course: Annotated[
+        str | None, typer.Option("--course", help="Only this course (its slug).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of standard output.")
+    ] = None,
+    courses: Annotated[
+        Path | None,
+        typer.Option(
+            "--courses",
+            help="Course folder(s) to read: xapi then adds completed, experienced, passed "
+            "and failed statements, names and languages.",
+        ),
+    ] = None,
+    site_url: Annotated[
+        str | None,
+        typer.Option("--site-url", help="Base URL of xAPI ids (default: $KURSKIT_SITE_URL)."),
+    ] = None,
+) -> None:
+    """Export stored answers as CSV, JSON Lines or xAPI 1.0.3 statements (a JSON array)."""
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"use {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    if courses is not None and not courses.exists():
+        raise typer.BadParameter(f"{courses} does not exist", param_hint="--courses")
+    from kurskit.store.errors import StoreError
+
+    chosen: Literal["csv", "jsonl", "xapi"] = (
+        "xapi" if format == "xapi" else "jsonl" if format == "jsonl" else "csv"
+    )
+    try:
+        with (
+            nullcontext(sys.stdout) if out is None else out.open("w", encoding="utf-8", newline="")
+        ) as stream:
+            count = api.export_answers(
+                out=stream, format=chosen, course=course, courses_dir=courses, site_url=site_url
+            )
+    except StoreError as error:
+        raise _store_error(error) from None
+    what = "statement(s)" if chosen == "xapi" else "answer(s)"
+    console.print(f"{count} {what} exported" + (f" to {out}" if out else ""), highlight=False)
+
+
+@store_app.command("forget")
+def store_forget(
+    learner: Annotated[
+        str, typer.Argument(help="The learner: a user name, or a pseudonym such as p-1a2b….")
+    ],
+) -> None:
+    """Delete everything the store keeps about one learner (GDPR erasure); says what went."""
+    from kurskit.store.errors import StoreError
+
+    try:
+        report = api.forget_learner(learner)
+    except StoreError as error:
+        raise _store_error(error) from None
+    if not report.answers and not any(report.other.values()):
+        output.print(f"Nothing is kept about {report.learner}.", highlight=False)
+        return
+    parts = [f"{report.answers} answer(s)"] + [f"{n} {what}" for what, n in report.other.items()]
+    output.print(f"Deleted {', '.join(parts)} of {report.learner}.", highlight=False)
+
+
+@store_app.command("release")
+def store_release(
+    course: Annotated[str, typer.Argument(help="The course's slug.")],
+    module: Annotated[str, typer.Argument(help="The module's file, e.g. 04-prove.md.")],
+) -> None:
+    """Let learners see scores and correctness of a graded module (release its feedback)."""
+    from kurskit.store.errors import StoreError
+
+    try:
+        api.release_feedback(course, module)
+    except StoreError as error:
+        raise _store_error(error) from None
+    output.print(f"Feedback on {course}/{module} is released to learners.", highlight=False)
 
 
 class ProgressBar:

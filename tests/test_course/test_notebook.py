@@ -6,7 +6,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 
 from kurskit.course.notebook import (
     is_question_cell,
@@ -15,7 +14,7 @@ from kurskit.course.notebook import (
     read_notebook_file,
     write_notebook_file,
 )
-from kurskit.magic import MIME_TYPE, QuestionError, spec_from_cell
+from kurskit.magic import QuestionError, markdown_view, view_from_cell
 from tests.factories import LESSON_MD, ipynb_with
 
 ORDERING = "%%kurskit\nid: q-order\ntype: ordering\nprompt: Sorter\nitems: [en, to, tre]\n"
@@ -41,8 +40,10 @@ def test_magic_lines_skip_cell_options_and_ignore_markdown_examples() -> None:
         "```{code-cell} ipython3\n:tags: [x]\n\n%%kurskit\nid: a\n```\n"
         "```{code-cell}\n---\ntags: [y]\n---\n%%kurskit\nid: b\n```\n"
         "```{code-cell} ipython3\nprint(1)\n```\n"
+        "````md\n```{code-cell} ipython3\n%%kurskit\nid: example\n```\n````\n"
+        "```{code-cell} ipython3\n%%kurskit\nid: c\n```\n"
     )
-    assert magic_lines(text) == [10, 17]
+    assert magic_lines(text) == [10, 17, 30]
 
 
 def test_is_question_cell() -> None:
@@ -61,22 +62,23 @@ def test_ipynb_questions_have_cell_numbers(tmp_path: Path) -> None:
     ]
 
 
-def test_magic_shows_the_learner_view_in_ipython(capsys: pytest.CaptureFixture[str]) -> None:
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "kurskit")
-    shown: list[dict[str, object]] = []
-    shell.display_pub.publish = lambda data, **kw: shown.append(data)  # type: ignore[method-assign]
-    graded = "id: q\ntype: short_text\nprompt: Hovedstaden?\naccept: [Oslo]\ngraded: true\n"
-    shell.run_cell_magic("kurskit", "", graded)
-    assert shown, "the magic displayed nothing"
-    view = shown[-1][MIME_TYPE]
-    assert isinstance(view, dict) and "accept" not in view
-    assert "Hovedstaden?" in str(shown[-1]["text/markdown"])
-    assert "Oslo" not in str(shown[-1])
+def test_markdown_fallback_view_has_no_key() -> None:
+    view, _ = view_from_cell(
+        "id: q\ntype: short_text\nprompt: Hovedstaden?\naccept: [Oslo]\ngraded: true\n"
+    )
+    text = markdown_view(view)
+    assert "Hovedstaden?" in text and "Oslo" not in text
 
 
 def test_magic_error_is_readable() -> None:
     with pytest.raises(QuestionError, match="answer"):
-        spec_from_cell("id: q\ntype: true_false\nprompt: Ja?\n")
+        view_from_cell("id: q\ntype: true_false\nprompt: Ja?\n")
     with pytest.raises(QuestionError, match="not valid YAML"):
-        spec_from_cell("id: [")
+        view_from_cell("id: [")
+
+
+def test_released_graded_cell_without_key_is_accepted_without_spec() -> None:
+    view, spec = view_from_cell("id: q\ntype: true_false\nprompt: Ja?\ngraded: true\n")
+    assert spec is None and view["graded"] is True
+    with pytest.raises(QuestionError, match="answer"):  # practice questions need their key
+        view_from_cell("id: q\ntype: true_false\nprompt: Ja?\ngraded: false\n")

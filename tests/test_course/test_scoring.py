@@ -302,3 +302,15 @@ def test_general_feedback_follows_correctness() -> None:
     assert score(spec, False).feedback == ("Bra!",)
     assert score(spec, True).feedback == ("Se igjen.",)
     assert score(spec, "false").status == "invalid"
+
+
+def test_huge_integers_are_invalid_not_a_crash() -> None:
+    spec = parse_question({"id": "q", "type": "numeric", "prompt": "?", "answer": 1})
+    assert score(spec, 10**400).status == "invalid"
+
+
+def test_specs_refuse_infinite_numbers() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        parse_question({"id": "q", "type": "numeric", "prompt": "?", "answer": float("inf")})

@@ -1,24 +1,32 @@
 """The course model: course files, notebooks, question specs, loading, checking and scoring."""
 
-from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
-from kurskit.course.model import Course, Module, Session
-from kurskit.course.problems import Problem
-from kurskit.course.questions import QUESTION_TYPES, Question, parse_question
-from kurskit.course.redact import learner_view
-from kurskit.course.scoring import Result, score
+from __future__ import annotations
 
-__all__ = [
-    "QUESTION_TYPES",
-    "Course",
-    "LoadedCourse",
-    "Module",
-    "Problem",
-    "Question",
-    "Result",
-    "Session",
-    "find_course_folders",
-    "learner_view",
-    "load_course",
-    "parse_question",
-    "score",
-]
+from importlib import import_module
+from typing import Any
+
+# Loaded on first use: a learner's kernel imports the scoring and view code at start-up and
+# should not pay for the notebook readers (nbformat, jupytext) it never calls.
+_EXPORTS = {
+    "QUESTION_TYPES": "kurskit.course.questions",
+    "Question": "kurskit.course.questions",
+    "parse_question": "kurskit.course.questions",
+    "Course": "kurskit.course.model",
+    "Module": "kurskit.course.model",
+    "Session": "kurskit.course.model",
+    "Problem": "kurskit.course.problems",
+    "learner_view": "kurskit.course.redact",
+    "Result": "kurskit.course.scoring",
+    "score": "kurskit.course.scoring",
+    "LoadedCourse": "kurskit.course.loading",
+    "find_course_folders": "kurskit.course.loading",
+    "load_course": "kurskit.course.loading",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kurskit.course' has no attribute '{name}'")
+    return getattr(import_module(_EXPORTS[name]), name)

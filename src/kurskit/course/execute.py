@@ -97,7 +97,8 @@ def _outcome(
     field: str,
 ) -> Problem | None:
     try:
-        client.execute()
+        # We made the kernel manager, so nbclient would leave the kernel running: ask it not to.
+        client.execute(cleanup_kc=True)
     except CellTimeoutError:
         index = _failed_cell(notebook)
         return Problem(

@@ -10,13 +10,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kurskit.course.model import Course, ModuleKind
+from kurskit.course.model import COURSE_FILE, Course, ModuleKind
 from kurskit.course.notebook import CourseNotebook, load_notebook
 from kurskit.course.problems import Problem, field_name, has_errors, problems_from_validation
 from kurskit.course.questions import Question
 from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
 
-COURSE_FILE = "course.yml"
 NOTEBOOK_SUFFIXES = (".ipynb", ".md")
 
 

@@ -12,6 +12,8 @@ from kurskit.course.digcomp import check_competence_code
 from kurskit.course.questions import Strict
 
 COURSE_SCHEMA_VERSION = 1
+#: The course file in every course folder.
+COURSE_FILE = "course.yml"
 
 Language = Literal["nb", "nn", "sv", "da", "en"]
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "sv", "da", "en")

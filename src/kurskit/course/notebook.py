@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,19 +10,16 @@ import jupytext
 import nbformat
 from pydantic import ValidationError
 
+from kurskit.course.cells import (
+    LOAD_EXTENSION,
+    METADATA_KEY,
+    is_question_cell,
+    magic_lines,
+    question_body,
+)
 from kurskit.course.problems import Problem, problems_from_validation
 from kurskit.course.questions import QUESTION_TYPES, Question, parse_question
 from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
-
-#: First line of a code cell that declares a question; the rest of the cell is its YAML spec.
-QUESTION_MAGIC = "%%kurskit"
-#: The line that loads the magic; it must run before the first question cell.
-LOAD_EXTENSION = "%load_ext kurskit"
-#: Notebook metadata key, and the version of what kurskit keeps under it.
-METADATA_KEY = "kurskit"
-NOTEBOOK_SCHEMA_VERSION = 1
-
-_FENCE = re.compile(r"^(`{3,}|~{3,})\{code-cell\}")
 
 
 @dataclass
@@ -51,20 +47,6 @@ class CourseNotebook:
         return [q.spec for q in self.questions if q.spec is not None]
 
 
-def is_question_cell(cell: Any) -> bool:
-    """True for a code cell whose first line is the question magic."""
-    if cell.get("cell_type") != "code":
-        return False
-    first = cell.get("source", "").lstrip().split("\n", 1)[0].strip()
-    return bool(first == QUESTION_MAGIC)
-
-
-def question_body(cell: Any) -> str:
-    """The YAML spec of a question cell (everything after the magic line)."""
-    source: str = cell.get("source", "").lstrip()
-    return source.split("\n", 1)[1] if "\n" in source else ""
-
-
 def read_notebook_file(path: Path) -> nbformat.NotebookNode:
     """Read .ipynb with nbformat or MyST .md with jupytext; raises ValueError with the reason."""
     try:
@@ -83,29 +65,6 @@ def write_notebook_file(notebook: nbformat.NotebookNode, path: Path) -> None:
         # jupytext keeps only its own and the kernel's metadata in the header unless told.
         notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = METADATA_KEY
         jupytext.write(notebook, path, fmt="md:myst")
-
-
-def magic_lines(text: str) -> list[int]:
-    """1-based lines of the question magic in a MyST file, in cell order."""
-    lines = text.splitlines()
-    found: list[int] = []
-    index = 0
-    while index < len(lines):
-        if _FENCE.match(lines[index]):
-            index += 1
-            if index < len(lines) and lines[index].strip() == "---":  # cell options block
-                index += 1
-                while index < len(lines) and lines[index].strip() != "---":
-                    index += 1
-                index += 1
-            while index < len(lines) and lines[index].startswith(":"):  # short options
-                index += 1
-            while index < len(lines) and not lines[index].strip():
-                index += 1
-            if index < len(lines) and lines[index].strip() == QUESTION_MAGIC:
-                found.append(index + 1)
-        index += 1
-    return found
 
 
 def load_notebook(path: Path, display_path: str) -> CourseNotebook:

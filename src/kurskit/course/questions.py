@@ -25,7 +25,7 @@ OPTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 class Strict(BaseModel):
     """Base for every course-file model: unknown fields are errors (they are usually typos)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Option(Strict):

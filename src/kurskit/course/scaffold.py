@@ -12,14 +12,14 @@ from typing import Any
 import nbformat
 import yaml
 
-from kurskit.course.model import COURSE_SCHEMA_VERSION
-from kurskit.course.notebook import (
+from kurskit.course.cells import (
     LOAD_EXTENSION,
     METADATA_KEY,
     NOTEBOOK_SCHEMA_VERSION,
     QUESTION_MAGIC,
-    write_notebook_file,
 )
+from kurskit.course.model import COURSE_SCHEMA_VERSION
+from kurskit.course.notebook import write_notebook_file
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -133,7 +133,10 @@ def parse_number(response: Any) -> float:
     if isinstance(response, bool):
         raise _InvalidResponseError("expected a number, got true/false")
     if isinstance(response, int | float):
-        value = float(response)
+        try:
+            value = float(response)
+        except OverflowError:  # an int beyond float range
+            raise _InvalidResponseError("the number is too large") from None
     else:
         text = _text(response, "a number").strip().replace("\u00a0", "").replace(" ", "")
         text = text.replace("\u2212", "-")

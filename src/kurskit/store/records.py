@@ -1,0 +1,112 @@
+"""Answer records and the two interfaces around them: the store, and the sink widgets write to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kurskit.course.scoring import Result
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One submitted answer, before the store gives it an attempt number and a time."""
+
+    course: str
+    module: str
+    question_id: str
+    learner: str  # pseudonym, never a user name or e-mail
+    response: Any  # JSON-serialisable, as given to score()
+    score: float | None
+    max_score: float
+    correct: bool | None
+    status: str  # Result.status: scored, pending or invalid
+    idempotency_key: str  # the same key twice is stored once
+
+
+@dataclass(frozen=True)
+class StoredAnswer(Answer):
+    """An answer as kept: numbered per (course, module, question, learner) from 1, timestamped."""
+
+    attempt: int = 0
+    timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    """What `forget` deleted for one learner."""
+
+    learner: str
+    answers: int
+    other: dict[str, int] = field(default_factory=dict)
+
+
+class AnswerStore(Protocol):
+    """Where answers are kept (SQLite by default, PostgreSQL by URL)."""
+
+    def record(self, answer: Answer) -> StoredAnswer:
+        """Store an answer atomically; the same idempotency key again returns the first record."""
+        ...
+
+    def history(
+        self, *, course: str, module: str, question_id: str, learner: str
+    ) -> list[StoredAnswer]:
+        """One learner's answers to one question, oldest first."""
+        ...
+
+    def answers(
+        self, *, course: str | None = None, learner: str | None = None
+    ) -> Iterator[StoredAnswer]:
+        """Every stored answer, optionally for one course or learner, in storage order."""
+        ...
+
+    def pseudonym(self, user: str) -> str:
+        """The stable pseudonym of a user name in this store (a keyed hash, not reversible)."""
+        ...
+
+    def forget(self, learner: str) -> ForgetReport:
+        """Delete everything kept about a learner (user name or pseudonym)."""
+        ...
+
+    def release_feedback(self, *, course: str, module: str) -> None:
+        """Let learners see scores and correctness for a graded module."""
+        ...
+
+    def feedback_released(self, *, course: str, module: str) -> bool:
+        """Whether `release_feedback` was called for this module."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the store's connections."""
+        ...
+
+
+class AnswerSink(Protocol):
+    """What a learner-side widget writes to; the learner comes from the context, not the widget.
+
+    On one machine this is the local store with the OS or JupyterHub user; on a hub it becomes
+    a client of the kurskit hub service, and the widgets do not change.
+    """
+
+    def submit(
+        self,
+        *,
+        course: str,
+        module: str,
+        question_id: str,
+        response: Any,
+        result: Result,
+        idempotency_key: str,
+    ) -> StoredAnswer:
+        """Store the current learner's answer; the same key again stores nothing new."""
+        ...
+
+    def my_answers(self, *, course: str, module: str, question_id: str) -> list[StoredAnswer]:
+        """The current learner's answers to one question, oldest first."""
+        ...
+
+    def feedback_released(self, *, course: str, module: str) -> bool:
+        """Whether the learner may see scores and correctness of a graded module."""
+        ...
