@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from kurskit.course.questions import QuestionBase, parse_question
-from kurskit.course.redact import learner_view
+from kurskit.course.redact import parse_learner_cell
 
 MIME_TYPE = "application/vnd.kurskit.question+json"
 
@@ -17,18 +17,17 @@ class QuestionError(ValueError):
     """A question cell whose spec is not valid; the message says what to fix."""
 
 
-def spec_from_cell(body: str) -> QuestionBase:
-    """Parse a question cell's YAML into a spec, with a producer-readable error."""
+def view_from_cell(body: str) -> tuple[dict[str, Any], Any]:
+    """Parse a question cell's YAML into (learner view, spec or None), with a readable error."""
     try:
         data = yaml.safe_load(body)
     except yaml.YAMLError as error:
         raise QuestionError(f"the question is not valid YAML: {error}") from None
     try:
-        spec: QuestionBase = parse_question(data)
+        return parse_learner_cell(data)
     except ValidationError as error:
         lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
         raise QuestionError("the question is not valid:\n" + "\n".join(lines)) from None
-    return spec
 
 
 def markdown_view(view: dict[str, Any]) -> str:
@@ -43,12 +42,41 @@ def markdown_view(view: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+class _UnavailableSink:
+    """Stands in when the store cannot be opened: every call says why, in the widget."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(**_: Any) -> Any:
+            raise RuntimeError(f"the answer store is not available ({self.error})")
+
+        return fail
+
+
+@cache
+def _sink() -> Any:
+    try:
+        from kurskit.store.sink import default_sink
+
+        return default_sink()
+    except Exception as error:
+        return _UnavailableSink(error)
+
+
 def display_question(body: str) -> None:
-    """Show the question the cell declares (interactive widgets replace this view when present)."""
+    """Show the question the cell declares: a live widget, or Markdown where widgets are missing."""
     from IPython.display import display
 
-    view = learner_view(spec_from_cell(body))
-    display({"text/markdown": markdown_view(view), MIME_TYPE: view}, raw=True)
+    view, spec = view_from_cell(body)
+    try:
+        from kurskit.widgets import QuestionWidget, context_for
+    except ImportError:  # a kernel without ipywidgets/anywidget: show the question as text
+        display({"text/markdown": markdown_view(view), MIME_TYPE: view}, raw=True)
+        return
+    widget = QuestionWidget(view, context=context_for(view["id"]), sink=_sink(), spec=spec)
+    display(widget)
 
 
 def register(ipython: Any) -> None:

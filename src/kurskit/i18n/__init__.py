@@ -1,0 +1,33 @@
+"""Interface strings in nb, nn, sv, da and en from one message catalogue."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from kurskit.course.model import LANGUAGES
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "translate"]
+
+DEFAULT_LANGUAGE = "nb"
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    text = files("kurskit.i18n").joinpath("messages.yml").read_text("utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """Every interface string in one language (unknown languages fall back to nb)."""
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return {key: texts[language] for key, texts in _messages().items()}
+
+
+def translate(key: str, language: str, **values: Any) -> str:
+    """One interface string, with its {placeholders} filled."""
+    return catalogue(language)[key].format(**values)
