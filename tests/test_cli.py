@@ -166,10 +166,11 @@ def test_check_execute_catches_a_model_solution_failing_its_tests(
 
 
 @pytest.mark.slow
-def test_check_execute_on_bundled_courses_and_scaffold(tmp_path: Path) -> None:
+def test_check_execute_on_bundled_courses_gallery_and_scaffold(tmp_path: Path) -> None:
     runner.invoke(app, ["new", "demo", "--lang", "nn", "--root", str(tmp_path)])
-    result = runner.invoke(
-        app, ["check", "--execute", str(ROOT / "courses"), str(tmp_path / "demo")]
-    )
-    assert result.exit_code == 0, result.output
-    assert "0 error(s)" in result.output
+    paths = [ROOT / "courses", ROOT / "widgets", tmp_path / "demo"]
+    result = runner.invoke(app, ["check", "--execute", "--format", "json", *map(str, paths)])
+    report = json.loads(result.output)
+    assert result.exit_code == 0, report["problems"]
+    gallery = [path for path in report["executed"] if "widgets" in path]
+    assert len(gallery) == len(list((ROOT / "widgets").glob("*.md"))) - 1  # not the README
