@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kurskit-installed
 HOST ?= 127.0.0.1
-PORT ?= 8888
+PORT ?= 8000
+LAB_PORT ?= 8888
 # Jupyter refuses to run as root without this flag (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup serve test test-fast lint check schema-docs clean
+.PHONY: setup serve lab test test-fast check schema-docs clean
 
 setup: $(STAMP)
 
@@ -20,11 +21,15 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(BIN)/python -m pip install --quiet -e '.[all]'
 	touch $(STAMP)
 
-# The main job on embedded defaults: check the bundled courses, then open them in
-# JupyterLab on $(HOST):$(PORT) (no external server needed).
+# The main job on embedded defaults: check the bundled courses, build the static book and
+# serve it on http://$(HOST):$(PORT)/ (no external server needed).
 serve: setup
 	$(BIN)/kurskit check courses
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOT_FLAG) \
+	$(BIN)/kurskit book serve --host $(HOST) --port $(PORT)
+
+# The courses in JupyterLab with live widgets (for course producers).
+lab: setup
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --no-browser $(ROOT_FLAG) \
 		--ServerApp.root_dir=courses --ServerApp.open_browser=False
 
 # The whole suite, slow and browser tests included (as CI runs it).

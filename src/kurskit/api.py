@@ -5,78 +5,39 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from kurskit.course.execute import DEFAULT_CELL_TIMEOUT, ExecutionSettings
-from kurskit.course.loading import (
-    NOTEBOOK_SUFFIXES,
-    display,
-    find_course_folders,
-    load_course,
-)
+from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.model import LANGUAGES
-from kurskit.course.notebook import CourseNotebook, load_notebook
-from kurskit.course.problems import Problem, has_errors
+from kurskit.progress import ProgressCallback
 
+# Heavy parts (nbformat, jupytext, nbclient, Jupyter Book) load when a function needs them:
+# `kurskit --help` and `kurskit book build` should not pay for what they do not use.
 if TYPE_CHECKING:
+    from kurskit.book.build import BookBuild
+    from kurskit.course.checking import CheckReport
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
 __all__ = [
+    "DEFAULT_BOOK_DIR",
     "DEFAULT_COURSES_DIR",
     "CheckReport",
+    "build_book",
     "check",
     "export_answers",
     "forget_learner",
     "new_course",
     "release_feedback",
     "schema",
+    "serve_book",
+    "serve_site",
     "store_settings",
 ]
 
 DEFAULT_COURSES_DIR = Path("courses")
-
-#: Called with (steps done, steps in all, what runs now) while notebooks execute.
-ProgressCallback = Callable[[int, int, str], None]
-
-
-@dataclass
-class CheckReport:
-    """What `check` found: the problems, and what it looked at."""
-
-    problems: list[Problem] = field(default_factory=list)
-    courses: list[str] = field(default_factory=list)
-    notebooks: list[str] = field(default_factory=list)
-    executed: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "ok": self.ok,
-                "courses": self.courses,
-                "notebooks": self.notebooks,
-                "executed": self.executed,
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
-                "problems": [p.as_dict() for p in self.problems],
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+DEFAULT_BOOK_DIR = Path("book")
 
 
 def check(
@@ -92,83 +53,15 @@ def check(
     Each path may be a course folder, a folder of course folders (the default: `courses/`), a
     `course.yml`, a folder of loose notebooks (like the widget gallery), or a notebook file.
     """
-    report = CheckReport()
-    notebooks: list[CourseNotebook] = []
-    for path in [Path(p) for p in paths] or [DEFAULT_COURSES_DIR]:
-        if not path.exists():
-            report.problems.append(Problem(display(path), None, "", "no such file or folder"))
-            continue
-        if path.is_file() and path.name == "course.yml":
-            path = path.parent
-        if path.is_dir() and (folders := find_course_folders(path)):
-            for folder in folders:
-                loaded = load_course(folder, today=today)
-                report.courses.append(display(folder))
-                report.problems.extend(loaded.problems)
-                notebooks.extend(loaded.notebooks.values())
-        else:
-            loose = _loose_notebooks(path)
-            if not loose:
-                report.problems.append(
-                    Problem(display(path), None, "", "no course.yml and no notebooks here")
-                )
-            for notebook in loose:
-                report.problems.extend(notebook.problems + _duplicate_ids(notebook))
-                notebooks.append(notebook)
-    report.notebooks = [nb.display_path for nb in notebooks]
-    if execute:
-        _execute(notebooks, ExecutionSettings(cell_timeout=cell_timeout), report, on_progress)
-    return report
+    from kurskit.course.checking import check_paths
 
-
-def _loose_notebooks(path: Path) -> list[CourseNotebook]:
-    if path.is_file():
-        files = [path] if path.suffix in NOTEBOOK_SUFFIXES else []
-    else:
-        files = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix in NOTEBOOK_SUFFIXES and p.is_file() and p.name.lower() != "readme.md"
-        )
-    return [load_notebook(file, display(file)) for file in files]
-
-
-def _duplicate_ids(notebook: CourseNotebook) -> list[Problem]:
-    seen: set[str] = set()
-    problems = []
-    for cell in notebook.questions:
-        if cell.spec is None:
-            continue
-        if cell.spec.id in seen:
-            problems.append(
-                Problem(
-                    notebook.display_path,
-                    cell.line,
-                    f"question {cell.spec.id}",
-                    f"the id '{cell.spec.id}' is used twice; every question needs its own id",
-                )
-            )
-        seen.add(cell.spec.id)
-    return problems
-
-
-def _execute(
-    notebooks: list[CourseNotebook],
-    settings: ExecutionSettings,
-    report: CheckReport,
-    on_progress: ProgressCallback | None,
-) -> None:
-    from kurskit.course.execute import check_code_solutions, execute_notebook
-
-    runnable = [nb for nb in notebooks if nb.notebook is not None]
-    for done, notebook in enumerate(runnable):
-        if on_progress:
-            on_progress(done, len(runnable), notebook.display_path)
-        report.problems.extend(execute_notebook(notebook, settings))
-        report.problems.extend(check_code_solutions(notebook, settings))
-        report.executed.append(notebook.display_path)
-    if on_progress:
-        on_progress(len(runnable), len(runnable), "")
+    return check_paths(
+        paths or [DEFAULT_COURSES_DIR],
+        execute=execute,
+        cell_timeout=cell_timeout,
+        today=today,
+        on_progress=on_progress,
+    )
 
 
 def new_course(
@@ -276,3 +169,91 @@ def release_feedback(course: str, module: str, *, url: str | None = None) -> Non
         store.release_feedback(course=course, module=module)
     finally:
         store.close()
+
+
+def build_book(
+    *,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+    book_dir: Path = DEFAULT_BOOK_DIR,
+    out_dir: Path | None = None,
+    drafts: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> BookBuild:
+    """Build the static Jupyter Book of the published courses (all of them with `drafts`).
+
+    Site settings come from `book_dir/book.yml`; the site is written to
+    `book_dir/_build/html` and copied to `out_dir` when given. Raises
+    `kurskit.book.BookSourceError` when a course has errors, `BookBuildError` when Jupyter
+    Book fails, and `VendorError` when the browser libraries cannot be installed.
+    """
+    from kurskit.book import build_book as build
+
+    return build(
+        courses_dir=Path(courses_dir),
+        book_dir=Path(book_dir),
+        out_dir=Path(out_dir) if out_dir else None,
+        drafts=drafts,
+        on_progress=on_progress,
+    )
+
+
+def serve_site(html_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve a built site over HTTP until interrupted (a static server; no login, no kernel)."""
+    _site_server(html_dir, host, port).serve_forever()
+
+
+def serve_book(
+    *,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+    book_dir: Path = DEFAULT_BOOK_DIR,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    watch: bool = False,
+    on_progress: ProgressCallback | None = None,
+    on_event: Callable[[str], None] | None = None,
+) -> None:
+    """Build the book, serve it, and with `watch` rebuild whenever a course file changes.
+
+    Rebuilds reuse one warm builder, so an edit costs a fraction of a full build. A failed
+    rebuild is reported through `on_event` and the last good site stays online.
+    """
+    import threading
+    import time
+
+    from kurskit.book import BookBuilder
+
+    builder = BookBuilder(courses_dir=Path(courses_dir), book_dir=Path(book_dir))
+    started = time.time()
+    built = builder.build(on_progress=on_progress)
+    server = _site_server(built.html_dir, host, port)
+    if on_event:
+        on_event(f"Serving {built.html_dir} on http://{host}:{port}/ (Ctrl+C stops).")
+    if not watch:
+        server.serve_forever()
+        return
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        while True:
+            time.sleep(1)
+            if not builder.sources_changed_since(started):
+                continue
+            started = time.time()
+            try:
+                rebuilt = builder.build()
+            except Exception as error:
+                if on_event:
+                    on_event(f"Rebuild failed, still serving the last good build: {error}")
+                continue
+            if on_event:
+                seconds = sum(rebuilt.timings.values())
+                on_event(f"Rebuilt in {seconds:.1f} s.")
+    finally:
+        server.shutdown()
+
+
+def _site_server(html_dir: Path, host: str, port: int) -> Any:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
+    return http.server.ThreadingHTTPServer((host, port), handler)

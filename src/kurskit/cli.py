@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,8 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kurskit import __version__, api
-from kurskit.course.execute import DEFAULT_CELL_TIMEOUT
+from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.model import LANGUAGES
+from kurskit.progress import ProgressCallback
 
 app = typer.Typer(
     name="kurskit",
@@ -231,13 +234,91 @@ def store_release(
     output.print(f"Feedback on {course}/{module} is released to learners.", highlight=False)
 
 
+book_app = typer.Typer(
+    name="book",
+    help="The static Jupyter Book: build it from courses/, serve it on this machine.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(book_app, name="book")
+
+
+@contextlib.contextmanager
+def _book_errors() -> Iterator[None]:
+    """Turn the book's errors into readable messages and exit code 1."""
+    from kurskit.book import BookBuildError, BookSourceError
+    from kurskit.book.vendor import VendorError
+
+    try:
+        yield
+    except BookSourceError as error:
+        for problem in error.problems:
+            console.print(str(problem), style="red", markup=False, highlight=False)
+        console.print("Fix the courses (see `kurskit check`), then build again.", style="red")
+        raise typer.Exit(1) from None
+    except (BookBuildError, VendorError, ValueError) as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@book_app.command("build")
+def book_build(
+    out: Annotated[Path | None, typer.Option(help="Also copy the site to this folder.")] = None,
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Include draft and archived courses.")
+    ] = False,
+    courses: Annotated[
+        Path, typer.Option(help="Folder of course folders.")
+    ] = api.DEFAULT_COURSES_DIR,
+    book: Annotated[
+        Path, typer.Option(help="Folder with book.yml, the logo and the build output.")
+    ] = api.DEFAULT_BOOK_DIR,
+) -> None:
+    """Build the static book: catalog, course pages, offline quizzes, feeds, launch links."""
+    with _book_errors(), ProgressBar(enabled=True, title="building the book") as on_progress:
+        built = api.build_book(
+            courses_dir=courses, book_dir=book, out_dir=out, drafts=drafts, on_progress=on_progress
+        )
+    seconds = sum(built.timings.values())
+    output.print(
+        f"Built {len(built.courses)} course(s) into {built.html_dir} in {seconds:.1f} s.",
+        highlight=False,
+    )
+
+
+@book_app.command("serve")
+def book_serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Rebuild when a course or book file changes.")
+    ] = False,
+    courses: Annotated[
+        Path, typer.Option(help="Folder of course folders.")
+    ] = api.DEFAULT_COURSES_DIR,
+    book: Annotated[
+        Path, typer.Option(help="Folder with book.yml, the logo and the build output.")
+    ] = api.DEFAULT_BOOK_DIR,
+) -> None:
+    """Build the book and serve it on http://HOST:PORT until Ctrl+C."""
+    with _book_errors(), contextlib.suppress(KeyboardInterrupt):
+        api.serve_book(
+            courses_dir=courses,
+            book_dir=book,
+            host=host,
+            port=port,
+            watch=watch,
+            on_event=lambda text: output.print(text, highlight=False),
+        )
+
+
 class ProgressBar:
     """A rich progress bar fed by api progress callbacks (or nothing when disabled)."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, title: str = "running notebooks") -> None:
         self.enabled = enabled
         self.bar = Progress(
-            TextColumn("running notebooks"),
+            TextColumn(title),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -247,7 +328,7 @@ class ProgressBar:
         )
         self.task = self.bar.add_task("", total=None)
 
-    def __enter__(self) -> api.ProgressCallback | None:
+    def __enter__(self) -> ProgressCallback | None:
         if not self.enabled:
             return None
         self.bar.start()

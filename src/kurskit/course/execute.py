@@ -11,11 +11,11 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.notebook import CourseNotebook
 from kurskit.course.problems import Problem
 from kurskit.course.questions import CodeExercise
 
-DEFAULT_CELL_TIMEOUT = 120
 DEFAULT_KERNEL = "python3"
 
 

@@ -1,0 +1,188 @@
+"""The Jupyter Book project generated from courses/: config, table of contents and pages.
+
+Nobody edits `_toc.yml` by hand. Files are written only when their content changes, so that
+Sphinx and the execution cache rebuild only what an edit touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kurskit.book.feeds import atom_feed, catalog_json
+from kurskit.book.launch import live_url, theme_launch_config
+from kurskit.book.pages import catalog_page, course_page
+from kurskit.book.settings import BookSettings
+from kurskit.book.static_questions import book_notebook
+from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
+from kurskit.course.model import Course, Status
+from kurskit.course.notebook import read_notebook_file
+from kurskit.course.problems import Problem
+
+STATIC_DIR = "_kurskit_static"  # not `_static`: Jupyter Book adds every .js there to every page
+EXTRA_DIR = "_extra"  # copied as-is to the site root (feeds)
+COURSES_DIR = "courses"
+
+
+class BookSourceError(ValueError):
+    """The courses have errors; the book is not built from broken sources."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Project:
+    """A generated book project and what went into it."""
+
+    folder: Path
+    courses: list[Course] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def static_dir(self) -> Path:
+        return self.folder / STATIC_DIR
+
+
+def select_courses(courses_dir: Path, *, drafts: bool) -> list[LoadedCourse]:
+    """Published courses (and drafts and archived ones with `drafts`); errors stop the build."""
+    loaded = [load_course(folder) for folder in find_course_folders(courses_dir)]
+    errors = [p for course in loaded for p in course.problems if p.severity == "error"]
+    if errors:
+        raise BookSourceError(errors)
+    return [
+        course
+        for course in loaded
+        if course.course is not None and (drafts or course.course.status is Status.published)
+    ]
+
+
+def generate_project(
+    courses: list[LoadedCourse], *, settings: BookSettings, book_dir: Path, folder: Path
+) -> Project:
+    """Write the project for these courses into `folder`; remove pages of courses now gone."""
+    project = Project(folder=folder, courses=[c.course for c in courses if c.course])
+    wanted: set[Path] = set()
+
+    def write(relative: str, text: str) -> None:
+        path = folder / relative
+        wanted.add(path)
+        if not path.exists() or path.read_text("utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+            project.written.append(path)
+
+    chapters: list[dict[str, Any]] = []
+    for loaded in courses:
+        course = loaded.course
+        assert course is not None
+        base = f"{COURSES_DIR}/{course.slug}"
+        pages = {m.file: m.file for m in course.modules}
+        write(f"{base}/index.md", course_page(course, pages))
+        for module in course.modules:
+            notebook = read_notebook_file(loaded.folder / module.file)
+            link = live_url(settings, f"{base}/{module.file}")
+            copy = book_notebook(notebook, language=course.language, live_url=link)
+            write(f"{base}/{module.file}", _notebook_text(copy, module.file))
+        chapters.append(
+            {
+                "file": f"{base}/index",
+                "sections": [
+                    {"file": f"{base}/{Path(m.file).with_suffix('')}"} for m in course.modules
+                ],
+            }
+        )
+    write("index.md", catalog_page(settings, project.courses))
+    write(
+        "_toc.yml",
+        yaml.safe_dump(
+            {"format": "jb-book", "root": "index", "chapters": chapters}, sort_keys=False
+        ),
+    )
+    write("_config.yml", _config(settings, project.courses))
+    built = _latest_change(courses)
+    write(f"{EXTRA_DIR}/catalog.json", catalog_json(settings, project.courses, built))
+    write(f"{EXTRA_DIR}/atom.xml", atom_feed(settings, project.courses, built))
+    logo = book_dir / settings.logo if settings.logo else None
+    if logo is not None and logo.is_file():
+        target = folder / settings.logo
+        if not target.exists() or target.read_bytes() != logo.read_bytes():
+            shutil.copy2(logo, target)
+    _remove_stale(folder / COURSES_DIR, wanted)
+    return project
+
+
+def _notebook_text(notebook: Any, file: str) -> str:
+    import jupytext
+    import nbformat
+
+    if file.endswith(".ipynb"):
+        return nbformat.writes(notebook) + "\n"
+    notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "kurskit"
+    return str(jupytext.writes(notebook, fmt="md:myst"))
+
+
+def _latest_change(courses: list[LoadedCourse]) -> dt.datetime:
+    """When the published content last changed (feeds' `updated`); stable across rebuilds."""
+    times = [
+        path.stat().st_mtime for c in courses for path in c.folder.rglob("*") if path.is_file()
+    ]
+    return dt.datetime.fromtimestamp(max(times, default=0), tz=dt.UTC).replace(microsecond=0)
+
+
+def _remove_stale(courses_folder: Path, wanted: set[Path]) -> None:
+    if not courses_folder.exists():
+        return
+    for path in sorted(courses_folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(courses_folder.iterdir()):
+        shutil.rmtree(courses_folder)
+
+
+def _config(settings: BookSettings, courses: list[Course]) -> str:
+    config: dict[str, Any] = {
+        "title": settings.title,
+        "author": settings.author,
+        "copyright": str(dt.date.today().year),
+        "logo": settings.logo,
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "**.ipynb_checkpoints", STATIC_DIR, EXTRA_DIR],
+        "execute": {
+            "execute_notebooks": "cache",
+            "timeout": 120,
+            "allow_errors": False,
+        },
+        "repository": {
+            "url": settings.repository_url or "",
+            "branch": settings.branch,
+            "path_to_book": "",
+        },
+        "launch_buttons": theme_launch_config(settings),
+        "html": {
+            "use_repository_button": bool(settings.repository_url),
+            "home_page_in_navbar": True,
+            "baseurl": settings.site_url,
+        },
+        "sphinx": {
+            "extra_extensions": ["kurskit.book.sphinx_ext"],
+            "config": {
+                "language": settings.language,
+                "html_static_path": [STATIC_DIR],
+                "html_extra_path": [EXTRA_DIR],
+                "html_show_sourcelink": False,
+                "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/embed-amd.js": {}},
+                "mathjax_path": "vendor/mathjax/tex-chtml.js",
+                "kurskit_page_languages": {f"{COURSES_DIR}/{c.slug}": c.language for c in courses},
+            },
+        },
+    }
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)

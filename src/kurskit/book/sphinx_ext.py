@@ -1,0 +1,41 @@
+"""Sphinx extension for the kurskit book: its scripts and styles, and each page's language."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from kurskit.i18n import translate
+
+
+def _page_language(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # A course's pages are in the course's language (for screen readers and hyphenation);
+    # the catalog and the theme's own texts stay in the site language.
+    for prefix, language in app.config.kurskit_page_languages.items():
+        if pagename == prefix or pagename.startswith(prefix + "/"):
+            context["language"] = language
+            return
+
+
+def _toggle_label_script(app: Sphinx) -> None:
+    # Read by a11y.js, which names the theme's icon-only toggles for screen readers.
+    label = translate("toggle_subpages", app.config.language or "nb")
+    app.add_js_file(
+        None, body=f"document.documentElement.dataset.kurskitToggleLabel = {json.dumps(label)};"
+    )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("kurskit_page_languages", {}, "html")
+    app.add_css_file("kurskit/question.css")
+    app.add_css_file("kurskit/book.css")
+    app.add_js_file("kurskit/book.js", type="module")
+    app.add_js_file("kurskit/catalog.js", type="module")
+    app.add_js_file("kurskit/a11y.js", type="module")
+    app.connect("builder-inited", _toggle_label_script)
+    app.connect("html-page-context", _page_language)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

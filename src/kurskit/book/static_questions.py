@@ -1,0 +1,76 @@
+"""Question cells made static for the book: practice quizzes checked in the browser, graded
+questions shown without their key and with a link to the live version."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+import nbformat
+import yaml
+
+from kurskit.book.pages import raw_html
+from kurskit.course.cells import LOAD_EXTENSION, is_question_cell, question_body
+from kurskit.course.markup import with_html
+from kurskit.course.questions import parse_question
+from kurskit.course.redact import learner_view
+from kurskit.i18n import catalogue, translate
+
+
+def book_notebook(
+    notebook: nbformat.NotebookNode, *, language: str, live_url: str
+) -> nbformat.NotebookNode:
+    """A copy of a course notebook for the book: question cells become static HTML."""
+    copy = nbformat.from_dict(notebook)
+    cells = []
+    first_question = True
+    for cell in copy.cells:
+        if cell.cell_type == "code" and cell.source.strip() == LOAD_EXTENSION:
+            continue  # the book has no live widgets; nothing to load
+        if is_question_cell(cell):
+            html = question_html(question_body(cell), language=language, live_url=live_url)
+            if first_question:  # the interface strings, once per page
+                html = strings_script(language) + html
+                first_question = False
+            cells.append(nbformat.v4.new_markdown_cell(raw_html(html)))
+            continue
+        cells.append(cell)
+    copy.cells = cells
+    return copy
+
+
+def strings_script(language: str) -> str:
+    strings = json.dumps(catalogue(language), ensure_ascii=False).replace("</", "<\\/")
+    tag = f'<script type="application/json" class="kk-strings" data-lang="{language}">'
+    return f"{tag}{strings}</script>\n"
+
+
+def question_html(body: str, *, language: str, live_url: str) -> str:
+    """One question: a mount point for the browser renderer, or, when graded, a read-only card."""
+    spec = parse_question(yaml.safe_load(body))
+    if spec.graded:
+        return graded_card(learner_view(spec), language=language, live_url=live_url)
+    view = with_html(learner_view(spec, hide_key=False))
+    data = escape(json.dumps(view, ensure_ascii=False), quote=True)
+    return f'<div class="kk-static-question" data-lang="{language}" data-view="{data}"></div>'
+
+
+def graded_card(view: dict[str, Any], *, language: str, live_url: str) -> str:
+    """A graded question as text: prompt and options, no controls, no key, a live link."""
+    view = with_html(view)
+    entries = view.get("options") or view.get("items") or []
+    listing = "".join(f"<li>{entry['html']}</li>" for entry in entries)
+    link = (
+        f' <a href="{escape(live_url, quote=True)}">{escape(translate("open_live", language))}</a>'
+        if live_url
+        else ""
+    )
+    return (
+        f'<section class="kk-question kk-graded kk-graded-static" lang="{language}">'
+        f'<p class="kk-kind">{escape(translate("graded_label", language))}</p>'
+        f'<div class="kk-prompt">{view["prompt_html"]}</div>'
+        + (f"<ul>{listing}</ul>" if listing else "")
+        + f'<p class="kk-notice">{escape(translate("graded_in_book", language))}{link}</p>'
+        "</section>"
+    )

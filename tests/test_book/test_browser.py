@@ -1,0 +1,109 @@
+"""The built book in Debian Chromium: offline quizzes by keyboard, catalog filters, no remote
+requests, and axe-core's WCAG 2.1 A/AA rules on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_book.conftest import BuiltBook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pages(built_book: BuiltBook) -> list[str]:
+    html = built_book.html
+    return sorted(
+        str(p.relative_to(html))
+        for p in html.rglob("*.html")
+        if not str(p.relative_to(html)).startswith(("_static", "_sources"))
+    )
+
+
+def test_practice_quiz_works_offline_by_keyboard(book_site: str, chromium: Any) -> None:
+    page = chromium.new_page()
+    page.goto(f"{book_site}/courses/hemligt/ovning.html")
+    first = page.get_by_role("radio", name="bibliotek OR arkiv")
+    first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    status = page.locator(".kk-verdict-correct[role=status]").first
+    status.wait_for(timeout=10_000)
+    assert status.inner_text() == "✓ Rätt. 1 av 1 poäng"
+    page.locator(".kk-option-feedback", has_text="AND kräver båda orden.").wait_for()
+    assert page.get_by_text("Dina svar här sparas inte.").first.is_visible()
+    number = page.get_by_role("textbox").first
+    number.fill("150")
+    number.press("Enter")
+    wrong = page.locator(".kk-verdict-incorrect[role=status]")
+    wrong.wait_for(timeout=10_000)
+    assert wrong.inner_text() == "✗ Inte rätt. 0 av 1 poäng"
+    page.close()
+
+
+def test_graded_questions_have_no_controls(book_site: str, chromium: Any) -> None:
+    page = chromium.new_page()
+    page.goto(f"{book_site}/courses/hemligt/prov.html")
+    cards = page.locator(".kk-graded-static")
+    assert cards.count() == 4
+    assert page.locator(".kk-graded-static input, .kk-graded-static button").count() == 0
+    page.close()
+
+
+def test_catalog_filters_without_a_server(book_site: str, chromium: Any) -> None:
+    page = chromium.new_page()
+    page.goto(f"{book_site}/index.html")
+    cards = page.locator(".kk-card")
+    assert cards.count() == 2
+    page.get_by_label("Språk").select_option("sv")
+    assert page.locator(".kk-card:visible").count() == 1
+    assert page.locator(".kk-count").inner_text() == "Viser 1 av 2 kurs."
+    page.get_by_label("Språk").select_option("")
+    page.get_by_label("Kompetanse (DigComp 2.2)").select_option("2.2")
+    assert page.locator(".kk-card:visible").count() == 1
+    page.close()
+
+
+def test_no_page_requests_anything_from_elsewhere(
+    built_book: BuiltBook, book_site: str, chromium: Any
+) -> None:
+    page = chromium.new_page()
+    remote: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            remote.append(r.url) if not r.url.startswith((book_site, "data:", "blob:")) else None
+        ),
+    )
+    for path in pages(built_book):
+        page.goto(f"{book_site}/{path}", wait_until="networkidle")
+    page.close()
+    assert remote == []
+
+
+def test_axe_reports_no_serious_or_critical_wcag_violation(
+    built_book: BuiltBook, book_site: str, chromium: Any
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = chromium.new_page()
+    found = {}
+    checked = pages(built_book)
+    for path in checked:
+        page.goto(f"{book_site}/{path}", wait_until="networkidle")
+        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            found[path] = serious
+    page.close()
+    assert len(checked) >= 10
+    assert found == {}

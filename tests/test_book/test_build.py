@@ -1,0 +1,227 @@
+"""The built book: pages and toc from courses/, no remote resources, no answer keys, feeds,
+launch links, page languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+from kurskit.book.launch import binder_url, jupyterhub_url
+from kurskit.book.project import BookSourceError, select_courses
+from tests.test_book.conftest import SECRETS, BuiltBook
+
+pytestmark = pytest.mark.slow
+
+
+class ResourceLinks(HTMLParser):
+    """Every script src, link href and inline-style url() in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and values.get("src"):
+            self.urls.append(values["src"] or "")
+        # rel=canonical names the page's own address; it is never fetched
+        if tag == "link" and values.get("href") and values.get("rel") != "canonical":
+            self.urls.append(values["href"] or "")
+        if values.get("style"):
+            self.urls += CSS_URL.findall(values["style"] or "")
+
+
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def remote(url: str) -> bool:
+    return url.startswith("//") or urlparse(url).scheme in ("http", "https")
+
+
+def test_pages_and_toc_are_generated_from_published_courses(built_book: BuiltBook) -> None:
+    project = built_book.build.project_dir
+    toc = yaml.safe_load((project / "_toc.yml").read_text("utf-8"))
+    chapters = [chapter["file"] for chapter in toc["chapters"]]
+    assert chapters == ["courses/hemligt/index", "courses/kildekritikk/index"]
+    assert built_book.build.courses == ["hemligt", "kildekritikk"]
+    html = built_book.html
+    for page in (
+        "index.html",
+        "courses/hemligt/index.html",
+        "courses/hemligt/ovning.html",
+        "courses/kildekritikk/04-prove.html",
+        "courses/kildekritikk/03-ovelser.html",
+    ):
+        assert (html / page).is_file(), page
+    assert not (html / "courses" / "utkast").exists()  # drafts stay out
+
+
+def test_drafts_are_included_only_when_asked(built_book: BuiltBook) -> None:
+    published = [
+        c.course.slug for c in select_courses(built_book.courses_dir, drafts=False) if c.course
+    ]
+    everything = [
+        c.course.slug for c in select_courses(built_book.courses_dir, drafts=True) if c.course
+    ]
+    assert "utkast" not in published and "utkast" in everything
+
+
+def test_a_course_with_errors_stops_the_build(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "course.yml").write_text("slug: broken\ntitle: x\n", "utf-8")
+    with pytest.raises(BookSourceError) as caught:
+        select_courses(tmp_path, drafts=False)
+    assert "course.yml" in str(caught.value)
+
+
+def test_built_site_loads_no_remote_script_style_or_font(built_book: BuiltBook) -> None:
+    offenders = []
+    pages = list(built_book.html.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        parser = ResourceLinks()
+        parser.feed(page.read_text("utf-8"))
+        offenders += [(page.name, url) for url in parser.urls if remote(url)]
+    for stylesheet in built_book.html.rglob("*.css"):
+        offenders += [
+            (stylesheet.name, url)
+            for url in CSS_URL.findall(stylesheet.read_text("utf-8", errors="replace"))
+            if remote(url)
+        ]
+    assert offenders == []
+
+
+def test_the_page_scripts_are_served_locally(built_book: BuiltBook) -> None:
+    page = (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
+    for script in ("kurskit/book.js", "kurskit/catalog.js", "kurskit/a11y.js"):
+        assert script in page
+    static = built_book.html / "_static"
+    for asset in (
+        "kurskit/question.js",
+        "kurskit/score.js",
+        "vendor/require.js",
+        "vendor/embed-amd.js",
+        "vendor/mathjax/tex-chtml.js",
+    ):
+        assert (static / asset).is_file(), asset
+
+
+def test_graded_answer_keys_appear_in_no_built_file(built_book: BuiltBook) -> None:
+    assert "prov-val" in (built_book.html / "courses/hemligt/prov.html").read_text(
+        "utf-8"
+    ) or "Vilken operator" in (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
+    leaks = []
+    for path in built_book.html.rglob("*"):
+        if path.is_file() and path.suffix not in (".woff", ".woff2", ".ttf", ".eot", ".png"):
+            text = path.read_text("utf-8", errors="replace")
+            leaks += [(str(path.relative_to(built_book.html)), s) for s in SECRETS if s in text]
+    assert leaks == []
+
+
+def test_practice_questions_carry_their_key_for_the_browser(built_book: BuiltBook) -> None:
+    page = (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
+    assert "kk-static-question" in page and "AND kräver båda orden." in page
+    graded = (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
+    assert "kk-static-question" not in graded and "kk-graded-static" in graded
+
+
+def test_feeds_parse_and_list_every_published_course(built_book: BuiltBook) -> None:
+    catalog = json.loads((built_book.html / "catalog.json").read_text("utf-8"))
+    slugs = [course["slug"] for course in catalog["courses"]]
+    assert slugs == ["hemligt", "kildekritikk"]
+    hemligt = catalog["courses"][0]
+    assert hemligt["language"] == "sv" and hemligt["level"] == "intermediate"
+    assert hemligt["url"] == "http://127.0.0.1:8000/courses/hemligt/index.html"
+    assert [c["code"] for c in hemligt["competences"]] == ["1.2", "2.2"]
+    atom = ET.parse(built_book.html / "atom.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert atom.tag == "{http://www.w3.org/2005/Atom}feed"
+    entries = atom.findall("a:entry", ns)
+    assert [e.findtext("a:title", namespaces=ns) for e in entries] == [
+        "Källkritik i praktiken",
+        "Kildekritikk og informasjonssøk",
+    ]
+    for entry in entries:
+        assert entry.findtext("a:id", namespaces=ns)
+        assert entry.find("a:link", ns) is not None
+        assert entry.findtext("a:updated", namespaces=ns)
+
+
+def test_launch_links_have_the_exact_shape(built_book: BuiltBook) -> None:
+    settings = built_book.settings
+    path = "courses/hemligt/ovning.md"
+    binder = "https://mybinder.org/v2/gh/kurskit/kurskit/main?urlpath=lab/tree/" + path
+    hub = (
+        "https://hub.example.org/hub/user-redirect/git-pull?"
+        "repo=https%3A//github.com/kurskit/kurskit&urlpath=lab/tree/kurskit/"
+        + path
+        + "&branch=main"
+    )
+    assert binder_url(settings, path) == binder
+    assert jupyterhub_url(settings, path) == hub
+    page = (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
+    assert binder in page and hub in page  # the theme's launch buttons
+    graded = (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
+    live = jupyterhub_url(settings, "courses/hemligt/prov.md")
+    assert f'href="{live.replace("&", "&amp;")}"' in graded  # the graded question's live link
+
+
+def test_notebooks_can_be_downloaded_as_ipynb(built_book: BuiltBook) -> None:
+    source = built_book.html / "_sources/courses/hemligt/ovning.ipynb"
+    assert source.is_file()
+    assert "nbformat" in json.loads(source.read_text("utf-8"))
+    assert "ovning.ipynb" in (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
+
+
+def test_course_pages_speak_the_course_language(built_book: BuiltBook) -> None:
+    def lang(page: str) -> str:
+        text = (built_book.html / page).read_text("utf-8")
+        found = re.search(r"<html[^>]*\blang=\"([a-z]+)\"", text)
+        assert found, page
+        return found.group(1)
+
+    assert lang("index.html") == "nb"
+    assert lang("courses/hemligt/index.html") == "sv"
+    assert lang("courses/hemligt/prov.html") == "sv"
+    assert lang("courses/kildekritikk/index.html") == "nb"
+    course_page = (built_book.html / "courses/hemligt/index.html").read_text("utf-8")
+    assert "Nästa granskning" in course_page and "Moduler" in course_page
+
+
+def test_settings_reference_is_generated_from_the_model() -> None:
+    from kurskit.book.settings import settings_markdown
+
+    docs = (Path(__file__).parents[2] / "docs" / "book.md").read_text("utf-8")
+    assert settings_markdown() in docs
+
+
+def test_a_warm_builder_picks_up_an_edit(built_book: BuiltBook, tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    from kurskit.book import BookBuilder
+
+    courses = tmp_path / "courses"
+    shutil.copytree(built_book.courses_dir / "hemligt", courses / "hemligt")
+    book = tmp_path / "book"
+    shutil.copytree(built_book.build.project_dir.parents[1], book, symlinks=True,
+                    ignore=shutil.ignore_patterns("_build"))
+    builder = BookBuilder(courses_dir=courses, book_dir=book)
+    builder.build()
+    before = time.time()
+    assert not builder.sources_changed_since(before)
+    time.sleep(0.05)
+    page = courses / "hemligt" / "ovning.md"
+    page.write_text(page.read_text("utf-8") + "\nEn alldeles ny mening.\n", "utf-8")
+    assert builder.sources_changed_since(before)
+    rebuilt = builder.build()
+    html = (rebuilt.html_dir / "courses/hemligt/ovning.html").read_text("utf-8")
+    assert "En alldeles ny mening." in html
