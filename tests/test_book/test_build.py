@@ -212,8 +212,12 @@ def test_a_warm_builder_picks_up_an_edit(built_book: BuiltBook, tmp_path: Path) 
     courses = tmp_path / "courses"
     shutil.copytree(built_book.courses_dir / "hemligt", courses / "hemligt")
     book = tmp_path / "book"
-    shutil.copytree(built_book.build.project_dir.parents[1], book, symlinks=True,
-                    ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(
+        built_book.build.project_dir.parents[1],
+        book,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("_build"),
+    )
     builder = BookBuilder(courses_dir=courses, book_dir=book)
     builder.build()
     before = time.time()
