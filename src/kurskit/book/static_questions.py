@@ -3,6 +3,7 @@ questions shown without their key and with a link to the live version."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from html import escape
 from typing import Any
@@ -33,7 +34,9 @@ def book_notebook(
             if first_question:  # the interface strings, once per page
                 html = strings_script(language) + html
                 first_question = False
-            cells.append(nbformat.v4.new_markdown_cell(raw_html(html)))
+            # A stable cell id, so an unchanged notebook is written unchanged (no rebuild).
+            cell_id = "kk-" + hashlib.sha256(cell.source.encode()).hexdigest()[:16]
+            cells.append(nbformat.v4.new_markdown_cell(raw_html(html), id=cell_id))
             continue
         cells.append(cell)
     copy.cells = cells
