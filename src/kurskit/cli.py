@@ -261,18 +261,20 @@ def _book_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+CoursesFolder = Annotated[Path, typer.Option(help="Folder of course folders.")]
+BookFolder = Annotated[
+    Path, typer.Option(help="Folder with book.yml, the logo and the build output.")
+]
+
+
 @book_app.command("build")
 def book_build(
     out: Annotated[Path | None, typer.Option(help="Also copy the site to this folder.")] = None,
     drafts: Annotated[
         bool, typer.Option("--drafts", help="Include draft and archived courses.")
     ] = False,
-    courses: Annotated[
-        Path, typer.Option(help="Folder of course folders.")
-    ] = api.DEFAULT_COURSES_DIR,
-    book: Annotated[
-        Path, typer.Option(help="Folder with book.yml, the logo and the build output.")
-    ] = api.DEFAULT_BOOK_DIR,
+    courses: CoursesFolder = api.DEFAULT_COURSES_DIR,
+    book: BookFolder = api.DEFAULT_BOOK_DIR,
 ) -> None:
     """Build the static book: catalog, course pages, offline quizzes, feeds, launch links."""
     with _book_errors(), ProgressBar(enabled=True, title="building the book") as on_progress:
@@ -293,12 +295,8 @@ def book_serve(
     watch: Annotated[
         bool, typer.Option("--watch", help="Rebuild when a course or book file changes.")
     ] = False,
-    courses: Annotated[
-        Path, typer.Option(help="Folder of course folders.")
-    ] = api.DEFAULT_COURSES_DIR,
-    book: Annotated[
-        Path, typer.Option(help="Folder with book.yml, the logo and the build output.")
-    ] = api.DEFAULT_BOOK_DIR,
+    courses: CoursesFolder = api.DEFAULT_COURSES_DIR,
+    book: BookFolder = api.DEFAULT_BOOK_DIR,
 ) -> None:
     """Build the book and serve it on http://HOST:PORT until Ctrl+C."""
     with _book_errors(), contextlib.suppress(KeyboardInterrupt):

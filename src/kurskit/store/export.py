@@ -8,25 +8,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TextIO
 
 from kurskit.store.progress import CourseFacts, milestones
-from kurskit.store.records import AnswerStore, StoredAnswer
+from kurskit.store.records import ANSWER_COLUMNS, AnswerStore, StoredAnswer
 from kurskit.store.xapi import StatementBuilder
 
 ExportFormat = Literal["csv", "jsonl", "xapi"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "xapi")
-COLUMNS = (
-    "course",
-    "module",
-    "question_id",
-    "learner",
-    "attempt",
-    "response",
-    "score",
-    "max_score",
-    "correct",
-    "status",
-    "timestamp",
-    "idempotency_key",
-)
 
 
 def export_answers(
@@ -75,7 +61,7 @@ def answer_record(answer: StoredAnswer) -> dict[str, Any]:
 
 
 def _csv(answers: Iterable[StoredAnswer], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=ANSWER_COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for answer in answers:

@@ -34,6 +34,23 @@ class StoredAnswer(Answer):
     timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
+#: The fields of a stored answer in the order exports and the answer table list them.
+ANSWER_COLUMNS: tuple[str, ...] = (
+    "course",
+    "module",
+    "question_id",
+    "learner",
+    "attempt",
+    "response",
+    "score",
+    "max_score",
+    "correct",
+    "status",
+    "timestamp",
+    "idempotency_key",
+)
+
+
 @dataclass(frozen=True)
 class ForgetReport:
     """What `forget` deleted for one learner."""

@@ -32,7 +32,13 @@ from kurskit.store.driver import DriverStatement
 from kurskit.store.engine import make_engine, show_url
 from kurskit.store.errors import IdempotencyConflictError, StoreError
 from kurskit.store.migrate import upgrade
-from kurskit.store.records import Answer, AnswerStore, ForgetReport, StoredAnswer
+from kurskit.store.records import (
+    ANSWER_COLUMNS,
+    Answer,
+    AnswerStore,
+    ForgetReport,
+    StoredAnswer,
+)
 from kurskit.store.schema import SECRET_KEY, answers, feedback_releases, meta
 from kurskit.store.settings import load_settings
 
@@ -246,20 +252,7 @@ def _insert_next_attempt(dialect: str) -> Insert:
         bindparam("timestamp", type_=DateTime(timezone=True)),
         bindparam("idempotency_key", type_=String),
     ).where(*same_question)
-    columns = [
-        "course",
-        "module",
-        "question_id",
-        "learner",
-        "attempt",
-        "response",
-        "score",
-        "max_score",
-        "correct",
-        "status",
-        "timestamp",
-        "idempotency_key",
-    ]
+    columns = list(ANSWER_COLUMNS)
     statement: Insert = (
         _dialect_insert(dialect)(answers)
         .from_select(columns, row)
