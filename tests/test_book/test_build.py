@@ -115,9 +115,8 @@ def test_the_page_scripts_are_served_locally(built_book: BuiltBook) -> None:
 
 
 def test_graded_answer_keys_appear_in_no_built_file(built_book: BuiltBook) -> None:
-    assert "prov-val" in (built_book.html / "courses/hemligt/prov.html").read_text(
-        "utf-8"
-    ) or "Vilken operator" in (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
+    graded_page = (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
+    assert "Vilken operator smalnar av en sökning?" in graded_page  # the question is there
     leaks = []
     for path in built_book.html.rglob("*"):
         if path.is_file() and path.suffix not in (".woff", ".woff2", ".ttf", ".eot", ".png"):

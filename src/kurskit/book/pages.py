@@ -56,7 +56,7 @@ def catalog_page(settings: BookSettings, courses: list[Course]) -> str:
     # catalog.js fills the placeholders in again when the filters change
     template = escape(translate("courses_shown", lang, count="{count}", total="{total}"))
     return f"# {settings.title}\n\n{t('catalog_intro')}\n\n" + raw_html(
-        f'<form class="kk-filters" aria-label="{t("filter_all")}" data-total="{len(courses)}"'
+        f'<form class="kk-filters" aria-label="{t("catalog_filters")}" data-total="{len(courses)}"'
         f' data-template="{template}">'
         f"{filters}</form>\n"
         f'<p class="kk-count" role="status" aria-live="polite">{shown}</p>\n'
