@@ -17,17 +17,20 @@ from kurskit.progress import ProgressCallback
 if TYPE_CHECKING:
     from kurskit.book.build import BookBuild
     from kurskit.course.checking import CheckReport
+    from kurskit.grading import SourceAssignment
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
 __all__ = [
     "DEFAULT_BOOK_DIR",
     "DEFAULT_COURSES_DIR",
+    "DEFAULT_GRADING_DIR",
     "CheckReport",
     "build_book",
     "check",
     "export_answers",
     "forget_learner",
+    "generate_assignments",
     "new_course",
     "release_feedback",
     "schema",
@@ -38,6 +41,7 @@ __all__ = [
 
 DEFAULT_COURSES_DIR = Path("courses")
 DEFAULT_BOOK_DIR = Path("book")
+DEFAULT_GRADING_DIR = Path("grading")
 
 
 def check(
@@ -257,3 +261,22 @@ def _site_server(html_dir: Path, host: str, port: int) -> Any:
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
     return http.server.ThreadingHTTPServer((host, port), handler)
+
+
+def generate_assignments(
+    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
+) -> list[SourceAssignment]:
+    """Turn a course's assessment modules into nbgrader source assignments.
+
+    `course` is a course folder. The nbgrader course root is `grading_dir/<slug>`, with its
+    nbgrader_config.py; nobody edits nbgrader metadata by hand. Raises
+    `kurskit.course.checking`-style problems as ValueError when the course has errors.
+    """
+    from kurskit.course.loading import load_course
+    from kurskit.grading import generate_assignments as generate
+
+    loaded = load_course(Path(course))
+    errors = [str(p) for p in loaded.problems if p.severity == "error"]
+    if errors or loaded.course is None:
+        raise ValueError("the course has errors:\n" + "\n".join(errors))
+    return generate(loaded, Path(grading_dir) / loaded.course.slug)

@@ -310,6 +310,34 @@ def book_serve(
         )
 
 
+grade_app = typer.Typer(
+    name="grade",
+    help="Grading with nbgrader: source assignments generated from the course.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(grade_app, name="grade")
+
+
+@grade_app.command("generate")
+def grade_generate(
+    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
+    grading: Annotated[
+        Path, typer.Option(help="Folder holding one nbgrader course root per course.")
+    ] = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Write nbgrader source assignments and nbgrader_config.py for the assessment modules."""
+    try:
+        assignments = api.generate_assignments(course, grading_dir=grading)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    for assignment in assignments:
+        output.print(f"{assignment.name}: {assignment.notebook}", highlight=False)
+    if not assignments:
+        output.print("The course has no assessment module; nothing to grade.", highlight=False)
+
+
 class ProgressBar:
     """A rich progress bar fed by api progress callbacks (or nothing when disabled)."""
 

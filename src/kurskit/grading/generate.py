@@ -1,0 +1,105 @@
+"""Assessment modules → nbgrader source assignments, and nbgrader_config.py from the course.
+
+Steps for each cell of an assessment notebook, in this order:
+1. a code exercise becomes a locked prompt, an answer cell and a locked test cell (visible
+   tests, then hidden tests in nbgrader's hidden region);
+2. a graded reflection becomes a locked prompt and a Markdown answer cell graded by hand;
+3. any other question cell keeps only its learner view (no key) and is locked; its answer is
+   kept by the widget in the answer store and scored there with `score()`;
+4. every other cell is locked as read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from kurskit.course.cells import is_question_cell, question_body
+from kurskit.course.loading import LoadedCourse
+from kurskit.course.model import ModuleKind
+from kurskit.course.notebook import read_notebook_file
+from kurskit.course.questions import CodeExercise, Reflection, parse_question
+from kurskit.course.redact import learner_view
+from kurskit.grading.cells import answer_cell, manual_answer_cell, read_only, tests_cell
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+@dataclass(frozen=True)
+class SourceAssignment:
+    """One generated assignment: its nbgrader name and its notebook."""
+
+    name: str
+    notebook: Path
+
+
+def assignment_name(module_file: str) -> str:
+    """The nbgrader assignment name of a module: its file name without the suffix."""
+    return Path(module_file).stem
+
+
+def source_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The nbgrader source version of an assessment notebook (see the module docstring)."""
+    cells: list[nbformat.NotebookNode] = []
+    for index, cell in enumerate(notebook.cells):
+        if not is_question_cell(cell):
+            cells.append(read_only(cell, f"cell-{index + 1}"))
+            continue
+        spec = parse_question(yaml.safe_load(question_body(cell)))
+        prompt = nbformat.v4.new_markdown_cell(spec.prompt)
+        if isinstance(spec, CodeExercise):
+            if spec.starter.strip():
+                prompt.source += f"\n\n```python\n{spec.starter.rstrip()}\n```"
+            cells += [
+                read_only(prompt, f"{spec.id}-prompt"),
+                answer_cell(f"{spec.id}-answer", spec.solution),
+                tests_cell(f"{spec.id}-tests", spec.tests, spec.hidden_tests, spec.points),
+            ]
+        elif isinstance(spec, Reflection) and spec.graded:
+            cells += [
+                read_only(prompt, f"{spec.id}-prompt"),
+                manual_answer_cell(f"{spec.id}-answer", spec.points),
+            ]
+        else:
+            view = yaml.safe_dump(learner_view(spec), allow_unicode=True, sort_keys=False)
+            question = nbformat.v4.new_code_cell(f"%%kurskit\n{view.rstrip()}")
+            cells.append(read_only(question, spec.id))
+    copy = nbformat.v4.new_notebook(cells=cells, metadata=dict(notebook.metadata))
+    copy.metadata.pop("jupytext", None)
+    return copy
+
+
+def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[SourceAssignment]:
+    """Write source/<assignment>/<notebook>.ipynb for each assessment module, and the config."""
+    course = loaded.course
+    if course is None:
+        raise ValueError(f"{loaded.folder} has errors; run `kurskit check` first")
+    written = []
+    for module in course.modules:
+        if module.kind is not ModuleKind.assessment:
+            continue
+        name = assignment_name(module.file)
+        target = grading_root / "source" / name / f"{name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(source_notebook(read_notebook_file(loaded.folder / module.file)), target)
+        written.append(SourceAssignment(name, target))
+    (grading_root / CONFIG_FILE).write_text(nbgrader_config(course.slug), "utf-8")
+    return written
+
+
+def nbgrader_config(course_id: str) -> str:
+    """nbgrader_config.py for one course, with the exchange on local disk beside it."""
+    return f'''"""nbgrader settings of the course {course_id} (from `kurskit grade generate`)."""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
+here = Path(__file__).resolve().parent
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = str(here)
+c.Exchange.root = str(here / "exchange")
+c.Exchange.path_includes_course = True
+'''
