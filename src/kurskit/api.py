@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kurskit.book.build import BookBuild
     from kurskit.course.checking import CheckReport
     from kurskit.grading import SourceAssignment
+    from kurskit.grading.steps import StepResult
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
@@ -31,6 +32,7 @@ __all__ = [
     "export_answers",
     "forget_learner",
     "generate_assignments",
+    "grading_step",
     "new_course",
     "release_feedback",
     "schema",
@@ -266,11 +268,12 @@ def _site_server(html_dir: Path, host: str, port: int) -> Any:
 def generate_assignments(
     course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
 ) -> list[SourceAssignment]:
-    """Turn a course's assessment modules into nbgrader source assignments.
+    """Turn a course's assessment modules into nbgrader assignments, ready to release.
 
     `course` is a course folder. The nbgrader course root is `grading_dir/<slug>`, with its
-    nbgrader_config.py; nobody edits nbgrader metadata by hand. Raises
-    `kurskit.course.checking`-style problems as ValueError when the course has errors.
+    nbgrader_config.py; nobody edits nbgrader metadata by hand. nbgrader's own
+    `generate_assignment` then writes the learners' version. Raises ValueError listing the
+    problems when the course has errors, NbgraderError when nbgrader fails.
     """
     from kurskit.course.loading import load_course
     from kurskit.grading import generate_assignments as generate
@@ -279,4 +282,28 @@ def generate_assignments(
     errors = [str(p) for p in loaded.problems if p.severity == "error"]
     if errors or loaded.course is None:
         raise ValueError("the course has errors:\n" + "\n".join(errors))
-    return generate(loaded, Path(grading_dir) / loaded.course.slug)
+    from kurskit.grading.steps import run_step
+
+    root = Path(grading_dir) / loaded.course.slug
+    assignments = generate(loaded, root)
+    for assignment in assignments:  # nbgrader's own step: the student version in release/
+        run_step("generate", root, assignment.name)
+    return assignments
+
+
+def grading_step(
+    step: str,
+    course: str,
+    assignment: str | None = None,
+    *,
+    grading_dir: Path = DEFAULT_GRADING_DIR,
+) -> StepResult:
+    """Run nbgrader's own step (release, collect, autograde, feedback, export) for a course.
+
+    `course` is the course slug; its nbgrader course root is `grading_dir/<slug>`, written by
+    `generate_assignments`. Raises ValueError for a missing root or assignment name, and
+    `kurskit.grading.steps.NbgraderError` with nbgrader's log when nbgrader fails.
+    """
+    from kurskit.grading.steps import run_step
+
+    return run_step(step, Path(grading_dir) / course, assignment)

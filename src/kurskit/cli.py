@@ -326,16 +326,69 @@ def grade_generate(
         Path, typer.Option(help="Folder holding one nbgrader course root per course.")
     ] = api.DEFAULT_GRADING_DIR,
 ) -> None:
-    """Write nbgrader source assignments and nbgrader_config.py for the assessment modules."""
+    """Write nbgrader assignments and nbgrader_config.py for the assessment modules."""
+    from kurskit.grading.steps import NbgraderError
+
     try:
         assignments = api.generate_assignments(course, grading_dir=grading)
-    except ValueError as error:
+    except (ValueError, NbgraderError) as error:
         console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(1) from None
     for assignment in assignments:
         output.print(f"{assignment.name}: {assignment.notebook}", highlight=False)
     if not assignments:
         output.print("The course has no assessment module; nothing to grade.", highlight=False)
+
+
+_GRADING_STEPS = {
+    "release": "Release an assignment to learners (nbgrader release_assignment).",
+    "collect": "Collect learners' submissions from the exchange (nbgrader collect).",
+    "autograde": "Autograde the collected submissions (nbgrader autograde).",
+    "feedback": "Write feedback files; hidden tests and their output are left out.",
+}
+
+
+def _grading_command(step: str, help_text: str) -> None:
+    def command(
+        course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+        assignment: Annotated[str, typer.Argument(help="The assignment, e.g. 04-prove.")],
+        grading: Annotated[
+            Path, typer.Option(help="Folder holding one nbgrader course root per course.")
+        ] = api.DEFAULT_GRADING_DIR,
+    ) -> None:
+        _run_grading_step(step, course, assignment, grading)
+
+    command.__doc__ = help_text
+    grade_app.command(step)(command)
+
+
+def _run_grading_step(step: str, course: str, assignment: str | None, grading: Path) -> None:
+    from kurskit.grading.steps import NbgraderError
+
+    try:
+        with console.status(f"nbgrader: {step} …"):
+            result = api.grading_step(step, course, assignment, grading_dir=grading)
+    except (ValueError, NbgraderError) as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    lines = [line for line in result.log.splitlines() if "| INFO]" in line or "| WARNING]" in line]
+    output.print(f"{step}: done ({len(lines)} nbgrader messages).", highlight=False)
+
+
+for _step, _help in _GRADING_STEPS.items():
+    _grading_command(_step, _help)
+
+
+@grade_app.command("export")
+def grade_export(
+    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+    grading: Annotated[
+        Path, typer.Option(help="Folder holding one nbgrader course root per course.")
+    ] = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Export the gradebook to grades.csv in the course root (nbgrader export)."""
+    _run_grading_step("export", course, None, grading)
+    output.print(f"Grades: {grading / course / 'grades.csv'}", highlight=False)
 
 
 class ProgressBar:

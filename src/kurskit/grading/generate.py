@@ -102,4 +102,7 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = str(here)
 c.Exchange.root = str(here / "exchange")
 c.Exchange.path_includes_course = True
+# Feedback never shows hidden tests or their output (nbgrader shows both by default). Set on
+# the exporter: nbgrader 0.9.6 ignores GenerateFeedback.preprocessors from config.
+c.HTMLExporter.preprocessors = ["kurskit.grading.feedback.HideHiddenTests"]
 '''

@@ -1,0 +1,83 @@
+"""The nbgrader flow driven by kurskit against real nbgrader: generate → release → three
+learners fetch and submit → collect → autograde → feedback → export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import nbformat
+import pytest
+from typer.testing import CliRunner
+
+from kurskit.cli import app
+from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
+from tests.test_book.conftest import make_courses
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+
+ANSWERS = {
+    "anna": 'def f():\n    return "SECRET_SOLUTION"\n',  # passes visible and hidden tests
+    "bo": 'def f():\n    return "nej"\n',  # passes the visible test only
+    "cia": "def f():\n    return 42\n",  # fails both
+}
+
+
+def learner_submits(name: str, home: Path, exchange: Path) -> None:
+    home.mkdir(parents=True)
+    where = ["--course", "hemligt", f"--Exchange.root={exchange}"]
+    run_nbgrader(["fetch_assignment", "prov", *where], cwd=home, user=name)
+    path = home / "prov" / "prov.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    [answer] = [
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "prov-kod-answer"
+    ]
+    answer.source = ANSWERS[name]
+    nbformat.write(notebook, path)
+    # One OS user here, so the learner is named explicitly (on a hub each has their own user).
+    run_nbgrader(["submit", "prov", *where, f"--student={name}"], cwd=home, user=name)
+
+
+def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
+    courses = make_courses(tmp_path / "courses")
+    grading = tmp_path / "grading"
+    root = grading / "hemligt"
+
+    def kurskit(*arguments: str) -> None:
+        result = runner.invoke(app, ["grade", *arguments, "--grading", str(grading)])
+        assert result.exit_code == 0, result.output
+
+    kurskit("generate", str(courses / "hemligt"))
+    kurskit("release", "hemligt", "prov")
+    for name in ANSWERS:
+        learner_submits(name, tmp_path / "home" / name, root / "exchange")
+    kurskit("collect", "hemligt", "prov")
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(ANSWERS)
+    kurskit("autograde", "hemligt", "prov")
+    kurskit("feedback", "hemligt", "prov")
+    kurskit("export", "hemligt")
+    with (root / "grades.csv").open(encoding="utf-8") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(ANSWERS)
+    scores = {name: float(row["raw_score"]) for name, row in rows.items()}
+    assert scores == {"anna": 1.0, "bo": 0.0, "cia": 0.0}
+    for name in ANSWERS:
+        feedback = (root / "feedback" / name / "prov" / "prov.html").read_text("utf-8")
+        assert "SECRET_HIDDEN" not in feedback and "BEGIN HIDDEN TESTS" not in feedback
+        assert "Hidden tests ran here" in feedback
+        assert "isinstance" in feedback  # visible tests stay visible (highlighted in spans)
+    bo = (root / "feedback" / "bo" / "prov" / "prov.html").read_text("utf-8")
+    assert "SECRET_SOLUTION" not in bo  # a failing hidden test's traceback is not shown
+
+
+def test_step_errors_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not an nbgrader course root"):
+        run_step("release", tmp_path, "prov")
+    with pytest.raises(ValueError, match="unknown step"):
+        run_step("publish", tmp_path, "prov")
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n", "utf-8")
+    with pytest.raises(NbgraderError, match="release_assignment"):
+        run_step("release", tmp_path, "nope")
