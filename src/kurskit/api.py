@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from kurskit.book.build import BookBuild
     from kurskit.course.checking import CheckReport
     from kurskit.grading import SourceAssignment
+    from kurskit.grading.certificates import Certificate
+    from kurskit.grading.results import LearnerResult
     from kurskit.grading.steps import StepResult
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
@@ -29,16 +31,19 @@ __all__ = [
     "CheckReport",
     "build_book",
     "check",
+    "course_results",
     "export_answers",
     "forget_learner",
     "generate_assignments",
     "grading_step",
+    "issue_certificates",
     "new_course",
     "release_feedback",
     "schema",
     "serve_book",
     "serve_site",
     "store_settings",
+    "verify_certificate",
 ]
 
 DEFAULT_COURSES_DIR = Path("courses")
@@ -307,3 +312,44 @@ def grading_step(
     from kurskit.grading.steps import run_step
 
     return run_step(step, Path(grading_dir) / course, assignment)
+
+
+def course_results(
+    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR, store_url: str | None = None
+) -> list[LearnerResult]:
+    """Each learner's course result: nbgrader's scores plus the graded widget answers, scored
+    with `score()`, against the course's pass threshold."""
+    from kurskit.course.loading import load_course
+    from kurskit.grading.results import course_results as results
+    from kurskit.store.sql import open_store
+
+    loaded = load_course(Path(course))
+    if loaded.course is None or not loaded.ok:
+        raise ValueError(f"{course} has errors; run `kurskit check {course}`")
+    store = open_store(store_url)
+    try:
+        return results(loaded, Path(grading_dir) / loaded.course.slug, store)
+    finally:
+        store.close()
+
+
+def issue_certificates(
+    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR, store_url: str | None = None
+) -> list[Certificate]:
+    """A PDF certificate, in the course language, for every learner who passed."""
+    from kurskit.course.loading import load_course
+    from kurskit.grading.certificates import issue_certificates as issue
+
+    loaded = load_course(Path(course))
+    results = course_results(course, grading_dir=grading_dir, store_url=store_url)
+    assert loaded.course is not None
+    return issue(loaded.course, results, Path(grading_dir) / loaded.course.slug)
+
+
+def verify_certificate(
+    code: str, *, grading_dir: Path = DEFAULT_GRADING_DIR
+) -> dict[str, str] | None:
+    """The certificate (learner, course, date) a verification code belongs to, or None."""
+    from kurskit.grading.certificates import verify
+
+    return verify(code, Path(grading_dir))

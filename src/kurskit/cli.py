@@ -391,6 +391,61 @@ def grade_export(
     output.print(f"Grades: {grading / course / 'grades.csv'}", highlight=False)
 
 
+GradingFolder = Annotated[
+    Path, typer.Option(help="Folder holding one nbgrader course root per course.")
+]
+
+
+@grade_app.command("results")
+def grade_results(
+    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Print each learner's course result as CSV: points, share and pass or fail."""
+    from kurskit.grading.results import results_csv
+
+    try:
+        results = api.course_results(course, grading_dir=grading)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    typer.echo(results_csv(results), nl=False)
+
+
+@grade_app.command("certificates")
+def grade_certificates(
+    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Issue a PDF certificate with a verification code to every learner who passed."""
+    try:
+        issued = api.issue_certificates(course, grading_dir=grading)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    for certificate in issued:
+        output.print(
+            f"{certificate.learner}: {certificate.pdf} ({certificate.code})", highlight=False
+        )
+    output.print(f"{len(issued)} certificate(s) issued.", highlight=False)
+
+
+@grade_app.command("verify")
+def grade_verify(
+    code: Annotated[str, typer.Argument(help="The code printed on the certificate.")],
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Check a certificate's verification code; exit code 1 when it is not genuine."""
+    entry = api.verify_certificate(code, grading_dir=grading)
+    if entry is None:
+        output.print(f"{code}: no such certificate.", style="red", highlight=False)
+        raise typer.Exit(1)
+    output.print(
+        f"{code}: genuine — {entry['learner']}, {entry['course']}, {entry['issued']}.",
+        highlight=False,
+    )
+
+
 class ProgressBar:
     """A rich progress bar fed by api progress callbacks (or nothing when disabled)."""
 

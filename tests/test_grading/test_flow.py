@@ -4,6 +4,7 @@ learners fetch and submit → collect → autograde → feedback → export."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import nbformat
@@ -11,7 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kurskit.cli import app
+from kurskit.course.scoring import Result
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
+from kurskit.store.sink import LocalSink
+from kurskit.store.sql import open_store
 from tests.test_book.conftest import make_courses
 
 pytestmark = pytest.mark.slow
@@ -71,6 +75,49 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
         assert "isinstance" in feedback  # visible tests stay visible (highlighted in spans)
     bo = (root / "feedback" / "bo" / "prov" / "prov.html").read_text("utf-8")
     assert "SECRET_SOLUTION" not in bo  # a failing hidden test's traceback is not shown
+
+    # The graded non-code questions were answered in widgets: they are in the answer store.
+    widget_answers = {
+        "anna": {"prov-val": "b", "prov-text": "secret-accepted", "prov-tal": "4242,4242"},
+        "bo": {"prov-val": "b", "prov-text": "nej", "prov-tal": 4242.4242},
+        "cia": {"prov-val": "a"},
+    }
+    for name, answers in widget_answers.items():
+        sink = LocalSink(open_store(), user=name)
+        for question, response in answers.items():
+            sink.submit(
+                course="hemligt",
+                module="prov.md",
+                question_id=question,
+                response=response,
+                result=Result(None, 1.0, None, status="pending"),
+                idempotency_key=f"{name}-{question}",
+            )
+    results = runner.invoke(
+        app, ["grade", "results", str(courses / "hemligt"), "--grading", str(grading)]
+    )
+    assert results.exit_code == 0, results.output
+    rows = {row["learner"]: row for row in csv.DictReader(results.output.splitlines())}
+    assert {name: (row["earned"], row["maximum"], row["passed"]) for name, row in rows.items()} == {
+        "anna": ("4", "4", "yes"),
+        "bo": ("2", "4", "yes"),
+        "cia": ("0", "4", "no"),
+    }
+
+    issued = runner.invoke(
+        app, ["grade", "certificates", str(courses / "hemligt"), "--grading", str(grading)]
+    )
+    assert issued.exit_code == 0, issued.output
+    assert "2 certificate(s) issued." in issued.output
+    for name in ("anna", "bo"):
+        assert (root / "certificates" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    assert not (root / "certificates" / "cia.pdf").exists()
+    code = re.search(r"anna: .*\((\w{4}-\w{4}-\w{4})\)", issued.output)
+    assert code is not None
+    verified = runner.invoke(app, ["grade", "verify", code.group(1), "--grading", str(grading)])
+    assert verified.exit_code == 0 and "genuine — anna, hemligt" in verified.output
+    forged = code.group(1)[:-1] + ("0" if code.group(1)[-1] != "0" else "1")
+    assert runner.invoke(app, ["grade", "verify", forged, "--grading", str(grading)]).exit_code == 1
 
 
 def test_step_errors_are_clear(tmp_path: Path) -> None:
