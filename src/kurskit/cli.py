@@ -318,22 +318,32 @@ grade_app = typer.Typer(
 )
 app.add_typer(grade_app, name="grade")
 
+GradingFolder = Annotated[
+    Path, typer.Option(help="Folder holding one nbgrader course root per course.")
+]
+CourseFolder = Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")]
 
-@grade_app.command("generate")
-def grade_generate(
-    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
-    grading: Annotated[
-        Path, typer.Option(help="Folder holding one nbgrader course root per course.")
-    ] = api.DEFAULT_GRADING_DIR,
-) -> None:
-    """Write nbgrader assignments and nbgrader_config.py for the assessment modules."""
+
+@contextlib.contextmanager
+def _grading_errors() -> Iterator[None]:
+    """Print a grading error (a bad course, a missing root, nbgrader's log) and exit with 1."""
     from kurskit.grading.steps import NbgraderError
 
     try:
-        assignments = api.generate_assignments(course, grading_dir=grading)
+        yield
     except (ValueError, NbgraderError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
         raise typer.Exit(1) from None
+
+
+CourseSlug = Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")]
+
+
+@grade_app.command("generate")
+def grade_generate(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
+    """Write nbgrader assignments and nbgrader_config.py for the assessment modules."""
+    with _grading_errors():
+        assignments = api.generate_assignments(course, grading_dir=grading)
     for assignment in assignments:
         output.print(f"{assignment.name}: {assignment.notebook}", highlight=False)
     if not assignments:
@@ -350,11 +360,9 @@ _GRADING_STEPS = {
 
 def _grading_command(step: str, help_text: str) -> None:
     def command(
-        course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+        course: CourseSlug,
         assignment: Annotated[str, typer.Argument(help="The assignment, e.g. 04-prove.")],
-        grading: Annotated[
-            Path, typer.Option(help="Folder holding one nbgrader course root per course.")
-        ] = api.DEFAULT_GRADING_DIR,
+        grading: GradingFolder = api.DEFAULT_GRADING_DIR,
     ) -> None:
         _run_grading_step(step, course, assignment, grading)
 
@@ -363,14 +371,8 @@ def _grading_command(step: str, help_text: str) -> None:
 
 
 def _run_grading_step(step: str, course: str, assignment: str | None, grading: Path) -> None:
-    from kurskit.grading.steps import NbgraderError
-
-    try:
-        with console.status(f"nbgrader: {step} …"):
-            result = api.grading_step(step, course, assignment, grading_dir=grading)
-    except (ValueError, NbgraderError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+    with _grading_errors(), console.status(f"nbgrader: {step} …"):
+        result = api.grading_step(step, course, assignment, grading_dir=grading)
     lines = [line for line in result.log.splitlines() if "| INFO]" in line or "| WARNING]" in line]
     output.print(f"{step}: done ({len(lines)} nbgrader messages).", highlight=False)
 
@@ -380,49 +382,29 @@ for _step, _help in _GRADING_STEPS.items():
 
 
 @grade_app.command("export")
-def grade_export(
-    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
-    grading: Annotated[
-        Path, typer.Option(help="Folder holding one nbgrader course root per course.")
-    ] = api.DEFAULT_GRADING_DIR,
-) -> None:
+def grade_export(course: CourseSlug, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
     """Export the gradebook to grades.csv in the course root (nbgrader export)."""
     _run_grading_step("export", course, None, grading)
     output.print(f"Grades: {grading / course / 'grades.csv'}", highlight=False)
 
 
-GradingFolder = Annotated[
-    Path, typer.Option(help="Folder holding one nbgrader course root per course.")
-]
-
-
 @grade_app.command("results")
-def grade_results(
-    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
-    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
-) -> None:
+def grade_results(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
     """Print each learner's course result as CSV: points, share and pass or fail."""
     from kurskit.grading.results import results_csv
 
-    try:
+    with _grading_errors():
         results = api.course_results(course, grading_dir=grading)
-    except ValueError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
     typer.echo(results_csv(results), nl=False)
 
 
 @grade_app.command("certificates")
 def grade_certificates(
-    course: Annotated[Path, typer.Argument(help="The course folder, e.g. courses/kildekritikk.")],
-    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+    course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR
 ) -> None:
     """Issue a PDF certificate with a verification code to every learner who passed."""
-    try:
+    with _grading_errors():
         issued = api.issue_certificates(course, grading_dir=grading)
-    except ValueError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
     for certificate in issued:
         output.print(
             f"{certificate.learner}: {certificate.pdf} ({certificate.code})", highlight=False
