@@ -15,7 +15,8 @@ import yaml
 
 from kurskit.book.launch import binder_url, jupyterhub_url
 from kurskit.book.project import BookSourceError, select_courses
-from tests.test_book.conftest import SECRETS, BuiltBook
+from tests.swedish_course import SECRETS
+from tests.test_book.conftest import BuiltBook
 
 pytestmark = pytest.mark.slow
 

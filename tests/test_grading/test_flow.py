@@ -16,7 +16,7 @@ from kurskit.course.scoring import Result
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
 from kurskit.store.sink import LocalSink
 from kurskit.store.sql import open_store
-from tests.test_book.conftest import make_courses
+from tests.swedish_course import make_courses
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

@@ -12,7 +12,7 @@ import pytest
 
 from kurskit.course import load_course
 from kurskit.grading import generate_assignments
-from tests.test_book.conftest import SECRETS, make_courses
+from tests.swedish_course import SECRETS, make_courses
 
 
 @pytest.fixture
