@@ -41,7 +41,6 @@ __all__ = [
     "release_feedback",
     "schema",
     "serve_book",
-    "serve_site",
     "store_settings",
     "verify_certificate",
 ]
@@ -206,11 +205,6 @@ def build_book(
         drafts=drafts,
         on_progress=on_progress,
     )
-
-
-def serve_site(html_dir: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve a built site over HTTP until interrupted (a static server; no login, no kernel)."""
-    _site_server(html_dir, host, port).serve_forever()
 
 
 def serve_book(

@@ -44,20 +44,9 @@ def export_answers(
 
 def answer_record(answer: StoredAnswer) -> dict[str, Any]:
     """One answer as plain JSON data, in the export's column order."""
-    return {
-        "course": answer.course,
-        "module": answer.module,
-        "question_id": answer.question_id,
-        "learner": answer.learner,
-        "attempt": answer.attempt,
-        "response": answer.response,
-        "score": answer.score,
-        "max_score": answer.max_score,
-        "correct": answer.correct,
-        "status": answer.status,
-        "timestamp": answer.timestamp.isoformat().replace("+00:00", "Z"),
-        "idempotency_key": answer.idempotency_key,
-    }
+    record = {name: getattr(answer, name) for name in ANSWER_COLUMNS}
+    record["timestamp"] = answer.timestamp.isoformat().replace("+00:00", "Z")
+    return record
 
 
 def _csv(answers: Iterable[StoredAnswer], out: TextIO) -> int:
