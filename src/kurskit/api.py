@@ -17,8 +17,9 @@ from kurskit.progress import ProgressCallback
 if TYPE_CHECKING:
     from kurskit.book.build import BookBuild
     from kurskit.course.checking import CheckReport
-    from kurskit.grading import SourceAssignment
     from kurskit.grading.certificates import Certificate
+    from kurskit.grading.generate import SourceAssignment
+    from kurskit.grading.reports import SubmissionReport
     from kurskit.grading.results import LearnerResult
     from kurskit.grading.steps import StepResult
     from kurskit.store.records import ForgetReport
@@ -29,10 +30,12 @@ __all__ = [
     "DEFAULT_COURSES_DIR",
     "DEFAULT_GRADING_DIR",
     "CheckReport",
+    "autograde",
     "build_book",
     "check",
     "course_results",
     "export_answers",
+    "export_grades",
     "forget_learner",
     "generate_assignments",
     "grading_step",
@@ -275,7 +278,7 @@ def generate_assignments(
     problems when the course has errors, NbgraderError when nbgrader fails.
     """
     from kurskit.course.loading import load_course
-    from kurskit.grading import generate_assignments as generate
+    from kurskit.grading.generate import generate_assignments as generate
 
     loaded = load_course(Path(course))
     errors = [str(p) for p in loaded.problems if p.severity == "error"]
@@ -308,34 +311,79 @@ def grading_step(
     return run_step(step, Path(grading_dir) / course, assignment)
 
 
-def course_results(
-    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR, store_url: str | None = None
-) -> list[LearnerResult]:
-    """Each learner's course result: nbgrader's scores plus the graded widget answers, scored
-    with `score()`, against the course's pass threshold."""
-    from kurskit.course.loading import load_course
-    from kurskit.grading.results import course_results as results
+def autograde(
+    course: str,
+    assignment: str,
+    *,
+    grading_dir: Path = DEFAULT_GRADING_DIR,
+    jobs: int | None = None,
+    students: tuple[str, ...] = (),
+    only_new: bool = False,
+    time_limit: float | None = None,
+    memory_mb: int | None = None,
+    store_url: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> list[SubmissionReport]:
+    """Autograde an assignment's submissions in parallel, each in its own sandboxed kernel.
+
+    `students` limits grading to those learners; `only_new` skips submissions already graded
+    and not submitted again. Widget questions are scored from the answer store at
+    `store_url` (or the configured one). Every chosen submission gets a report: graded, or
+    flagged with its reasons. Raises ValueError for a missing course root or assignment.
+    """
+    from kurskit.grading.autograde import AutogradeOptions
+    from kurskit.grading.autograde import autograde as run
+    from kurskit.grading.execution import RunLimits
+    from kurskit.grading.sandbox import Limits
+    from kurskit.grading.widget_scores import WidgetScorer
     from kurskit.store.sql import open_store
 
-    loaded = load_course(Path(course))
-    if loaded.course is None or not loaded.ok:
-        raise ValueError(f"{course} has errors; run `kurskit check {course}`")
+    root = Path(grading_dir) / course
+    defaults = AutogradeOptions()
+    options = AutogradeOptions(
+        jobs=jobs or defaults.jobs,
+        students=students,
+        only_new=only_new,
+        limits=Limits(memory_bytes=memory_mb << 20) if memory_mb else Limits(),
+        run=RunLimits(wall_seconds=time_limit) if time_limit else RunLimits(),
+    )
     store = open_store(store_url)
     try:
-        return results(loaded, Path(grading_dir) / loaded.course.slug, store)
+        scorer = WidgetScorer(root, store) if (root / "nbgrader_config.py").is_file() else None
+        return run(root, assignment, options, scorer, on_progress)
     finally:
         store.close()
 
 
+def export_grades(course: str, *, grading_dir: Path = DEFAULT_GRADING_DIR) -> Path:
+    """Write grades.csv in the course root: every learner's score per assignment from the
+    gradebook, with autograding's status and reasons. Returns its path."""
+    from kurskit.grading.export import write_export
+
+    return write_export(Path(grading_dir) / course)
+
+
+def course_results(course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR) -> list[LearnerResult]:
+    """Each learner's course result from the gradebook (code tests, hand grading and the widget
+    questions autograding scored from the store) against the course's pass threshold."""
+    from kurskit.course.loading import load_course
+    from kurskit.grading.results import course_results as results
+
+    loaded = load_course(Path(course))
+    if loaded.course is None or not loaded.ok:
+        raise ValueError(f"{course} has errors; run `kurskit check {course}`")
+    return results(loaded, Path(grading_dir) / loaded.course.slug)
+
+
 def issue_certificates(
-    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR, store_url: str | None = None
+    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
 ) -> list[Certificate]:
     """A PDF certificate, in the course language, for every learner who passed."""
     from kurskit.course.loading import load_course
     from kurskit.grading.certificates import issue_certificates as issue
 
     loaded = load_course(Path(course))
-    results = course_results(course, grading_dir=grading_dir, store_url=store_url)
+    results = course_results(course, grading_dir=grading_dir)
     assert loaded.course is not None
     return issue(loaded.course, results, Path(grading_dir) / loaded.course.slug)
 

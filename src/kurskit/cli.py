@@ -353,7 +353,6 @@ def grade_generate(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GR
 _GRADING_STEPS = {
     "release": "Release an assignment to learners (nbgrader release_assignment).",
     "collect": "Collect learners' submissions from the exchange (nbgrader collect).",
-    "autograde": "Autograde the collected submissions (nbgrader autograde).",
     "feedback": "Write feedback files; hidden tests and their output are left out.",
 }
 
@@ -381,11 +380,56 @@ for _step, _help in _GRADING_STEPS.items():
     _grading_command(_step, _help)
 
 
+@grade_app.command("autograde")
+def grade_autograde(
+    course: CourseSlug,
+    assignment: Annotated[str, typer.Argument(help="The assignment, e.g. 04-prove.")],
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Submissions graded at once (default: CPUs)."),
+    ] = None,
+    student: Annotated[
+        list[str] | None,
+        typer.Option("--student", help="Grade only this learner (repeat for more)."),
+    ] = None,
+    only_new: Annotated[
+        bool,
+        typer.Option("--only-new", help="Skip submissions graded before and not resubmitted."),
+    ] = False,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(min=1, help="Seconds one submission may run (default 120)."),
+    ] = None,
+    memory_mb: Annotated[
+        int | None,
+        typer.Option(min=64, help="Memory one submission's processes may use each (MB)."),
+    ] = None,
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """Autograde submissions in parallel, each in its own sandboxed kernel; never a silent 0."""
+    from kurskit.grading.summary import summary
+
+    with _grading_errors(), ProgressBar(enabled=True, title="grading") as on_progress:
+        reports = api.autograde(
+            course,
+            assignment,
+            grading_dir=grading,
+            jobs=jobs,
+            students=tuple(student or ()),
+            only_new=only_new,
+            time_limit=time_limit,
+            memory_mb=memory_mb,
+            on_progress=on_progress,
+        )
+    output.print(summary(reports, assignment))
+
+
 @grade_app.command("export")
 def grade_export(course: CourseSlug, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
-    """Export the gradebook to grades.csv in the course root (nbgrader export)."""
-    _run_grading_step("export", course, None, grading)
-    output.print(f"Grades: {grading / course / 'grades.csv'}", highlight=False)
+    """Export grades with autograding's status and reasons to grades.csv in the course root."""
+    with _grading_errors():
+        path = api.export_grades(course, grading_dir=grading)
+    output.print(f"Grades: {path}", highlight=False)
 
 
 @grade_app.command("results")

@@ -12,11 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kurskit.cli import app
-from kurskit.course.scoring import Result
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
-from kurskit.store.sink import LocalSink
 from kurskit.store.sql import open_store
 from tests.swedish_course import make_courses
+from tests.test_grading.submissions import answer_widgets
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -60,14 +59,27 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
         learner_submits(name, tmp_path / "home" / name, root / "exchange")
     kurskit("collect", "hemligt", "prov")
     assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(ANSWERS)
+    # The graded non-code questions were answered in widgets, so they are in the answer store.
+    widget_answers = {
+        "anna": {"prov-val": "b", "prov-text": "secret-accepted", "prov-tal": "4242,4242"},
+        "bo": {"prov-val": "b", "prov-text": "nej", "prov-tal": 4242.4242},
+        "cia": {"prov-val": "a"},
+    }
+    store = open_store()
+    for name, answers in widget_answers.items():
+        answer_widgets(store, name, answers)
+    store.close()
     kurskit("autograde", "hemligt", "prov")
     kurskit("feedback", "hemligt", "prov")
     kurskit("export", "hemligt")
     with (root / "grades.csv").open(encoding="utf-8") as handle:
-        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert set(rows) == set(ANSWERS)
-    scores = {name: float(row["raw_score"]) for name, row in rows.items()}
-    assert scores == {"anna": 1.0, "bo": 0.0, "cia": 0.0}
+    # Code (1 point) plus the widget questions scored from the store (1 point each).
+    scores = {name: float(row["score"]) for name, row in rows.items()}
+    assert scores == {"anna": 4.0, "bo": 2.0, "cia": 0.0}
+    assert {row["status"] for row in rows.values()} == {"graded"}
+    assert "test prov-kod-tests failed: AssertionError" in rows["bo"]["failures"]
     for name in ANSWERS:
         feedback = (root / "feedback" / name / "prov" / "prov.html").read_text("utf-8")
         assert "SECRET_HIDDEN" not in feedback and "BEGIN HIDDEN TESTS" not in feedback
@@ -76,23 +88,6 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     bo = (root / "feedback" / "bo" / "prov" / "prov.html").read_text("utf-8")
     assert "SECRET_SOLUTION" not in bo  # a failing hidden test's traceback is not shown
 
-    # The graded non-code questions were answered in widgets: they are in the answer store.
-    widget_answers = {
-        "anna": {"prov-val": "b", "prov-text": "secret-accepted", "prov-tal": "4242,4242"},
-        "bo": {"prov-val": "b", "prov-text": "nej", "prov-tal": 4242.4242},
-        "cia": {"prov-val": "a"},
-    }
-    for name, answers in widget_answers.items():
-        sink = LocalSink(open_store(), user=name)
-        for question, response in answers.items():
-            sink.submit(
-                course="hemligt",
-                module="prov.md",
-                question_id=question,
-                response=response,
-                result=Result(None, 1.0, None, status="pending"),
-                idempotency_key=f"{name}-{question}",
-            )
     results = runner.invoke(
         app, ["grade", "results", str(courses / "hemligt"), "--grading", str(grading)]
     )

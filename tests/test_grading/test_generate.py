@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from kurskit.course import load_course
-from kurskit.grading import generate_assignments
+from kurskit.grading.generate import generate_assignments
 from tests.swedish_course import SECRETS, make_courses
 
 

@@ -1,5 +1,2 @@
-"""Grading with nbgrader: source assignments and configuration generated from the course."""
-
-from kurskit.grading.generate import SourceAssignment, generate_assignments, source_notebook
-
-__all__ = ["SourceAssignment", "generate_assignments", "source_notebook"]
+"""Grading with nbgrader: assignments generated from the course, kurskit's parallel sandboxed
+autograder, exports, course results and certificates (import the submodules)."""

@@ -6,6 +6,8 @@ from typing import Any
 
 import nbformat
 
+from kurskit.grading.typed_asserts import typed_asserts
+
 NBGRADER_SCHEMA_VERSION = 3
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -47,15 +49,29 @@ def answer_cell(grade_id: str, solution: str) -> nbformat.NotebookNode:
 
 
 def tests_cell(grade_id: str, visible: str, hidden: str, points: float) -> nbformat.NotebookNode:
-    """A locked test cell worth `points`; the hidden region is removed on release."""
-    parts = [visible.rstrip()] if visible.strip() else []
+    """A locked test cell worth `points`; the hidden region is removed on release.
+
+    Each `assert a == b` is rewritten to compare types as well as values, so an object that
+    claims to equal everything does not pass."""
+    parts = [typed_asserts(visible).rstrip()] if visible.strip() else []
     if hidden.strip():
-        parts.append(f"{BEGIN_HIDDEN}\n{hidden.rstrip()}\n{END_HIDDEN}")
+        parts.append(f"{BEGIN_HIDDEN}\n{typed_asserts(hidden).rstrip()}\n{END_HIDDEN}")
     cell = nbformat.v4.new_code_cell("\n".join(parts))
     cell.metadata["nbgrader"] = _meta(
         grade_id, grade=True, solution=False, locked=True, points=points
     )
     return cell
+
+
+def scored_question_cell(
+    cell: nbformat.NotebookNode, grade_id: str, points: float
+) -> nbformat.NotebookNode:
+    """A locked question cell worth `points`; kurskit's autograder scores it from the store."""
+    copy = read_only(cell, grade_id)
+    copy.metadata["nbgrader"] = _meta(
+        grade_id, grade=True, solution=False, locked=True, points=points
+    )
+    return copy
 
 
 def manual_answer_cell(grade_id: str, points: float) -> nbformat.NotebookNode:

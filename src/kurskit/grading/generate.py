@@ -4,15 +4,19 @@ Steps for each cell of an assessment notebook, in this order:
 1. a code exercise becomes a locked prompt, an answer cell and a locked test cell (visible
    tests, then hidden tests in nbgrader's hidden region);
 2. a graded reflection becomes a locked prompt and a Markdown answer cell graded by hand;
-3. any other question cell keeps only its learner view (no key) and is locked; its answer is
-   kept by the widget in the answer store and scored there with `score()`;
+3. any other question cell keeps only its learner view (no key) and is locked; a graded one is
+   an nbgrader grade cell worth its points, which `kurskit grade autograde` fills in from the
+   learner's answer in the answer store, scored with `score()` (the specs with their keys are
+   written to `kurskit/questions.json` in the course root, never into a notebook);
 4. every other cell is locked as read-only.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
@@ -23,9 +27,17 @@ from kurskit.course.model import ModuleKind
 from kurskit.course.notebook import read_notebook_file
 from kurskit.course.questions import CodeExercise, Reflection, parse_question
 from kurskit.course.redact import learner_view
-from kurskit.grading.cells import answer_cell, manual_answer_cell, read_only, tests_cell
+from kurskit.grading.cells import (
+    answer_cell,
+    manual_answer_cell,
+    read_only,
+    scored_question_cell,
+    tests_cell,
+)
 
 CONFIG_FILE = "nbgrader_config.py"
+#: Graded widget questions with their keys, for the autograder (instructor side only).
+QUESTIONS_FILE = Path("kurskit") / "questions.json"
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,10 @@ def source_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         else:
             view = yaml.safe_dump(learner_view(spec), allow_unicode=True, sort_keys=False)
             question = nbformat.v4.new_code_cell(f"%%kurskit\n{view.rstrip()}")
-            cells.append(read_only(question, spec.id))
+            if spec.graded:
+                cells.append(scored_question_cell(question, spec.id, spec.points))
+            else:
+                cells.append(read_only(question, spec.id))
     copy = nbformat.v4.new_notebook(cells=cells, metadata=dict(notebook.metadata))
     copy.metadata.pop("jupytext", None)
     return copy
@@ -78,16 +93,34 @@ def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[Sourc
     if course is None:
         raise ValueError(f"{loaded.folder} has errors; run `kurskit check` first")
     written = []
+    scored: dict[str, dict[str, Any]] = {}
     for module in course.modules:
         if module.kind is not ModuleKind.assessment:
             continue
         name = assignment_name(module.file)
         target = grading_root / "source" / name / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(source_notebook(read_notebook_file(loaded.folder / module.file)), target)
+        notebook = read_notebook_file(loaded.folder / module.file)
+        nbformat.write(source_notebook(notebook), target)
         written.append(SourceAssignment(name, target))
+        scored[name] = {"module": module.file, "questions": _store_scored(notebook)}
     (grading_root / CONFIG_FILE).write_text(nbgrader_config(course.slug), "utf-8")
+    questions = grading_root / QUESTIONS_FILE
+    questions.parent.mkdir(exist_ok=True)
+    document = {"course": course.slug, "assignments": scored}
+    questions.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
     return written
+
+
+def _store_scored(notebook: nbformat.NotebookNode) -> dict[str, Any]:
+    """grade id → full spec of each graded question answered in a widget."""
+    specs = {}
+    for cell in notebook.cells:
+        if is_question_cell(cell):
+            spec = parse_question(yaml.safe_load(question_body(cell)))
+            if spec.graded and not isinstance(spec, CodeExercise | Reflection):
+                specs[spec.id] = spec.model_dump(mode="json")
+    return specs
 
 
 def nbgrader_config(course_id: str) -> str:

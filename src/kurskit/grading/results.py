@@ -1,9 +1,6 @@
-"""Course results: nbgrader's scores (code, hand-graded reflections) plus the graded questions
-answered in widgets, scored here with `score()`, against the course's pass threshold.
-
-Non-code answers come from the answer store, not from the notebook: the widget writes them
-there the moment a learner submits, under a pseudonym the learner's kernel cannot choose,
-whereas a notebook is a file the learner can edit. A learner's latest attempt counts.
+"""Course results: each learner's points in nbgrader's gradebook over the course's assessment
+modules (code tests, hand-graded reflections, and the widget questions `kurskit grade
+autograde` scored from the answer store), against the course's pass threshold.
 """
 
 from __future__ import annotations
@@ -15,10 +12,8 @@ from pathlib import Path
 
 from kurskit.course.loading import LoadedCourse
 from kurskit.course.model import ModuleKind
-from kurskit.course.questions import CodeExercise, QuestionBase, Reflection
-from kurskit.course.scoring import score
+from kurskit.course.questions import QuestionBase
 from kurskit.grading.generate import assignment_name
-from kurskit.store.records import AnswerStore, StoredAnswer
 
 
 @dataclass
@@ -73,52 +68,20 @@ def nbgrader_scores(
     return scores
 
 
-def course_results(
-    loaded: LoadedCourse, course_root: Path, store: AnswerStore
-) -> list[LearnerResult]:
-    """Every learner who has a grade or a graded answer, with their course result."""
+def course_results(loaded: LoadedCourse, course_root: Path) -> list[LearnerResult]:
+    """Every learner with a graded submission, with their course result."""
     course = loaded.course
     assert course is not None
-    questions = graded_questions(loaded)
-    maximum = sum(spec.points for _, spec in questions)
-    in_store = [
-        (module, spec)
-        for module, spec in questions
-        if not isinstance(spec, CodeExercise | Reflection)
-    ]
+    maximum = sum(spec.points for _, spec in graded_questions(loaded))
     assignments = sorted(
         {assignment_name(m.file) for m in course.modules if m.kind is ModuleKind.assessment}
     )
     graded = nbgrader_scores(course_root, course.slug, assignments)
-    latest = _latest_answers(store, course.slug)
-    results = []
-    # The store keeps pseudonyms only, so learners are named by nbgrader (their hub user
-    # names); someone who answered widgets but submitted nothing cannot be named and is left
-    # out here (their answers stay in the store and its exports).
-    for learner in sorted(graded):
-        parts = dict(graded.get(learner, {}))
-        pseudonym = store.pseudonym(learner)
-        for module, spec in in_store:
-            answer = latest.get((pseudonym, module, spec.id))
-            if answer is not None:
-                earned = score(spec, answer.response).score or 0.0
-                key = assignment_name(module) + " (widgets)"
-                parts[key] = parts.get(key, 0.0) + earned
-        results.append(
-            LearnerResult(
-                learner, sum(parts.values()), maximum, course.pass_threshold or 1.0, parts
-            )
-        )
-    return results
-
-
-def _latest_answers(store: AnswerStore, course: str) -> dict[tuple[str, str, str], StoredAnswer]:
-    latest: dict[tuple[str, str, str], StoredAnswer] = {}
-    for answer in store.answers(course=course):
-        key = (answer.learner, answer.module, answer.question_id)
-        if key not in latest or answer.attempt > latest[key].attempt:
-            latest[key] = answer
-    return latest
+    threshold = course.pass_threshold or 1.0
+    return [
+        LearnerResult(learner, sum(parts.values()), maximum, threshold, parts)
+        for learner, parts in sorted(graded.items())
+    ]
 
 
 def results_csv(results: list[LearnerResult]) -> str:
