@@ -299,8 +299,9 @@ def grading_step(
     assignment: str | None = None,
     *,
     grading_dir: Path = DEFAULT_GRADING_DIR,
+    on_progress: ProgressCallback | None = None,
 ) -> StepResult:
-    """Run nbgrader's own step (release, collect, autograde, feedback, export) for a course.
+    """Run nbgrader's own step (release, collect, feedback) for a course.
 
     `course` is the course slug; its nbgrader course root is `grading_dir/<slug>`, written by
     `generate_assignments`. Raises ValueError for a missing root or assignment name, and
@@ -308,7 +309,7 @@ def grading_step(
     """
     from kurskit.grading.steps import run_step
 
-    return run_step(step, Path(grading_dir) / course, assignment)
+    return run_step(step, Path(grading_dir) / course, assignment, on_progress)
 
 
 def autograde(

@@ -370,10 +370,13 @@ def _grading_command(step: str, help_text: str) -> None:
 
 
 def _run_grading_step(step: str, course: str, assignment: str | None, grading: Path) -> None:
-    with _grading_errors(), console.status(f"nbgrader: {step} …"):
-        result = api.grading_step(step, course, assignment, grading_dir=grading)
-    lines = [line for line in result.log.splitlines() if "| INFO]" in line or "| WARNING]" in line]
-    output.print(f"{step}: done ({len(lines)} nbgrader messages).", highlight=False)
+    from kurskit.grading.summary import step_summary
+
+    with _grading_errors(), ProgressBar(enabled=True, title=f"nbgrader {step}") as on_progress:
+        result = api.grading_step(
+            step, course, assignment, grading_dir=grading, on_progress=on_progress
+        )
+    output.print(step_summary(result, str(grading / course)))
 
 
 for _step, _help in _GRADING_STEPS.items():

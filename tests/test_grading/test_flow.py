@@ -49,15 +49,18 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     grading = tmp_path / "grading"
     root = grading / "hemligt"
 
-    def kurskit(*arguments: str) -> None:
+    def kurskit(*arguments: str) -> str:
         result = runner.invoke(app, ["grade", *arguments, "--grading", str(grading)])
         assert result.exit_code == 0, result.output
+        return result.output
 
     kurskit("generate", str(courses / "hemligt"))
     kurskit("release", "hemligt", "prov")
     for name in ANSWERS:
         learner_submits(name, tmp_path / "home" / name, root / "exchange")
-    kurskit("collect", "hemligt", "prov")
+    collected = kurskit("collect", "hemligt", "prov")
+    assert re.search(r"submissions collected\s+3", collected), collected
+    assert "Collecting submission: cia prov" in collected
     assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(ANSWERS)
     # The graded non-code questions were answered in widgets, so they are in the answer store.
     widget_answers = {
@@ -69,8 +72,12 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     for name, answers in widget_answers.items():
         answer_widgets(store, name, answers)
     store.close()
-    kurskit("autograde", "hemligt", "prov")
-    kurskit("feedback", "hemligt", "prov")
+    graded = kurskit("autograde", "hemligt", "prov")
+    assert re.search(r"submissions\s+3", graded) and re.search(
+        r"flagged \(see reasons\)\s+0", graded
+    )
+    feedback = kurskit("feedback", "hemligt", "prov")
+    assert re.search(r"feedback notebooks written\s+3", feedback), feedback
     kurskit("export", "hemligt")
     with (root / "grades.csv").open(encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}

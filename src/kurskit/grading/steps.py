@@ -1,25 +1,40 @@
-"""nbgrader's own steps (release, collect, autograde, feedback, export), run as nbgrader runs
-them: its command line in the course root, with its gradebook and its exchange on local disk."""
+"""nbgrader's own steps (generate, release, collect, feedback), run as nbgrader runs them: its
+command line in the course root, with its gradebook and its exchange on local disk, reporting
+progress from nbgrader's log as it goes. (Autograding and the export are kurskit's own.)"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from kurskit.progress import ProgressCallback
 
 #: kurskit step → nbgrader command and whether it takes an assignment name.
 STEPS: dict[str, tuple[str, bool]] = {
     "generate": ("generate_assignment", True),
     "release": ("release_assignment", True),
     "collect": ("collect", True),
-    "autograde": ("autograde", True),
     "feedback": ("generate_feedback", True),
-    "export": ("export", False),
 }
-#: Steps that must not stop at work done before (nbgrader refuses to overwrite without it).
-FORCED = {"generate", "release", "autograde", "feedback"}
+#: Extra options per step: redo work done before (nbgrader refuses to overwrite without
+#: --force), and collect a learner's newer submission too (not only the first).
+OPTIONS = {
+    "generate": ["--force"],
+    "release": ["--force"],
+    "collect": ["--update"],
+    "feedback": ["--force"],
+}
+#: The start of the nbgrader log line that marks one item done, per step.
+ITEM_LINES: dict[str, tuple[str, ...]] = {
+    "generate": ("Converting notebook",),
+    "release": ("Released as:",),
+    "collect": ("Collecting submission:", "Updating submission:", "No newer submission"),
+    "feedback": ("Converting notebook",),
+}
 
 
 class NbgraderError(RuntimeError):
@@ -28,10 +43,11 @@ class NbgraderError(RuntimeError):
 
 @dataclass(frozen=True)
 class StepResult:
-    """What an nbgrader step printed."""
+    """What an nbgrader step printed, and the log lines of the items it did."""
 
     step: str
     log: str
+    items: tuple[str, ...] = ()
 
 
 def nbgrader_environment(user: str | None = None) -> dict[str, str]:
@@ -44,25 +60,58 @@ def nbgrader_environment(user: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_nbgrader(arguments: list[str], *, cwd: Path, user: str | None = None) -> str:
-    """Run `nbgrader ARGUMENTS` in `cwd`; raise NbgraderError with its log when it fails."""
+def run_nbgrader(
+    arguments: list[str],
+    *,
+    cwd: Path,
+    user: str | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> str:
+    """Run `nbgrader ARGUMENTS` in `cwd`, passing each log line to `on_line` as it comes;
+    raise NbgraderError with the log when it fails."""
     command = [str(Path(sys.executable).parent / "nbgrader"), *arguments]
-    result = subprocess.run(
+    lines: list[str] = []
+    with subprocess.Popen(
         command,
         cwd=cwd,
         env=nbgrader_environment(user),
-        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if on_line is not None:
+                on_line(line.rstrip("\n"))
+    log = "".join(lines)
+    if process.returncode != 0:
         raise NbgraderError(f"`nbgrader {' '.join(arguments)}` failed:\n{log[-4000:]}")
     return log
 
 
-def run_step(step: str, course_root: Path, assignment: str | None = None) -> StepResult:
-    """Run one of kurskit's grading steps with nbgrader in a course root."""
+def expected_items(step: str, course_root: Path, assignment: str) -> int | None:
+    """How many items a step will do, when it can be known beforehand (for a progress bar)."""
+    if step == "release":
+        return 1
+    if step == "collect":
+        inbound = course_root / "exchange" / course_root.name / "inbound"
+        return len({p.name.split("+")[0] for p in inbound.glob(f"*+{assignment}+*")}) or None
+    if step == "feedback":
+        return len(list((course_root / "autograded").glob(f"*/{assignment}/*.ipynb"))) or None
+    if step == "generate":
+        return len(list((course_root / "source" / assignment).glob("*.ipynb"))) or None
+    return None
+
+
+def run_step(
+    step: str,
+    course_root: Path,
+    assignment: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> StepResult:
+    """Run one of nbgrader's steps in a course root, reporting each item it does."""
     if step not in STEPS:
         raise ValueError(f"unknown step '{step}'; use one of {', '.join(STEPS)}")
     command, takes_assignment = STEPS[step]
@@ -71,12 +120,19 @@ def run_step(step: str, course_root: Path, assignment: str | None = None) -> Ste
             f"{course_root} is not an nbgrader course root; run "
             "`kurskit grade generate COURSE` first"
         )
-    arguments = [command]
-    if takes_assignment:
-        if not assignment:
-            raise ValueError(f"`{step}` needs an assignment name")
-        arguments.append(assignment)
-    if step in FORCED:
-        arguments.append("--force")
+    if takes_assignment and not assignment:
+        raise ValueError(f"`{step}` needs an assignment name")
+    arguments = [command, *([assignment] if assignment else []), *OPTIONS.get(step, [])]
     (course_root / "exchange").mkdir(exist_ok=True)
-    return StepResult(step, run_nbgrader(arguments, cwd=course_root))
+    total = expected_items(step, course_root, assignment or "") or 0
+    items: list[str] = []
+
+    def on_line(line: str) -> None:
+        message = line.split("]", 1)[-1].strip()
+        if message.startswith(ITEM_LINES.get(step, ())):
+            items.append(message)
+            if on_progress is not None:
+                on_progress(len(items), max(total, len(items)), message[:60])
+
+    log = run_nbgrader(arguments, cwd=course_root, on_line=on_line)
+    return StepResult(step, log, tuple(items))

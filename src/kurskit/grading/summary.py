@@ -1,4 +1,4 @@
-"""The one-screen summary printed after autograding."""
+"""The one-screen summaries printed after autograding and after nbgrader's steps."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kurskit.grading.reports import SubmissionReport
+from kurskit.grading.steps import StepResult
 
 #: Flagged submissions listed on screen; the export has all of them.
 SHOWN = 10
@@ -37,4 +38,31 @@ def summary(reports: list[SubmissionReport], assignment: str) -> Group:
         parts.append(Text("No submissions to grade (use --student or drop --only-new)."))
     else:
         parts.append(Text("All reasons: `kurskit grade export` (grades.csv)."))
+    return Group(*parts)
+
+
+#: What each nbgrader step's items are, and where its output goes.
+STEP_WORDS = {
+    "generate": ("notebooks generated", "release/"),
+    "release": ("assignments released", "exchange/"),
+    "collect": ("submissions collected", "submitted/"),
+    "feedback": ("feedback notebooks written", "feedback/"),
+}
+
+
+def step_summary(result: StepResult, course_root: str) -> Group:
+    """What an nbgrader step did, its warnings, and where to look."""
+    noun, folder = STEP_WORDS.get(result.step, ("items", ""))
+    warnings = [
+        line.split("]", 1)[-1].strip() for line in result.log.splitlines() if "WARNING]" in line
+    ]
+    table = Table(title=f"nbgrader {result.step}", show_header=False, box=None)
+    table.add_row(noun, str(len(result.items)))
+    table.add_row("warnings", str(len(warnings)))
+    table.add_row("output", f"{course_root}/{folder}")
+    parts: list[Table | Text] = [table]
+    parts += [Text(f"  {item}") for item in result.items[:SHOWN]]
+    if len(result.items) > SHOWN:
+        parts.append(Text(f"  … and {len(result.items) - SHOWN} more"))
+    parts += [Text(f"  ! {warning}") for warning in warnings[:SHOWN]]
     return Group(*parts)
