@@ -228,7 +228,9 @@ def test_killing_the_parent_harms_only_that_submission(graded: Graded) -> None:
 
 def test_a_dead_kernel_is_never_a_silent_zero(graded: Graded) -> None:
     assert code_points(graded[0], "exiter") == 0.0
-    assert "the kernel died" in reasons(graded, "exiter")
+    assert "the kernel died (the code exited, crashed, or ran out of memory, exit status 3)" in (
+        reasons(graded, "exiter")
+    )
     assert f"cell {TESTS_ID} did not run" in reasons(graded, "exiter")
     assert "cell prov-val did not run" not in reasons(graded, "exiter")  # scored from the store
 

@@ -100,6 +100,11 @@ def score(spec: QuestionBase, response: Any) -> Result:
 # --- response normalising -------------------------------------------------------------------
 
 
+def passes(earned: float, maximum: float, threshold: float) -> bool:
+    """The one pass rule: the share of the points reaches the threshold (float noise aside)."""
+    return maximum > 0 and earned / maximum >= threshold - 1e-9
+
+
 def _text(response: Any, what: str = "text") -> str:
     if not isinstance(response, str):
         raise _InvalidResponseError(f"expected {what}, got {type(response).__name__}")

@@ -110,4 +110,7 @@ def _why(
         )
     if isinstance(error, CellTimeoutError):
         return f"a cell did not finish within {executor.timeout} s and could not be interrupted"
-    return "the kernel died (the code exited, crashed, or ran out of memory)"
+    process = getattr(kernel.manager.provisioner, "process", None)
+    code = process.poll() if process is not None else None
+    status = f", exit status {code}" if code is not None else ""
+    return f"the kernel died (the code exited, crashed, or ran out of memory{status})"

@@ -13,6 +13,7 @@ from pathlib import Path
 from kurskit.course.loading import LoadedCourse
 from kurskit.course.model import ModuleKind
 from kurskit.course.questions import QuestionBase
+from kurskit.course.scoring import passes
 from kurskit.grading.generate import assignment_name
 
 
@@ -32,7 +33,7 @@ class LearnerResult:
 
     @property
     def passed(self) -> bool:
-        return self.maximum > 0 and self.share >= self.threshold - 1e-9
+        return passes(self.earned, self.maximum, self.threshold)
 
 
 def graded_questions(loaded: LoadedCourse) -> list[tuple[str, QuestionBase]]:

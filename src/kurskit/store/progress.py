@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from kurskit.course.loading import find_course_folders, load_course
+from kurskit.course.scoring import passes
 from kurskit.store.records import StoredAnswer
 
 
@@ -182,7 +183,7 @@ def _course_result(
     max_score = sum(a.max_score for a in final)
     if max_score <= 0:
         return None
-    passed = score / max_score >= course.pass_threshold - 1e-9
+    passed = passes(score, max_score, course.pass_threshold)
     return Milestone(
         "passed" if passed else "failed",
         course.slug,
