@@ -66,6 +66,9 @@ def hostile_answers(root: Path, outside: Path) -> dict[str, str]:
         "groupkill": CORRECT + "import os, signal\nos.killpg(0, signal.SIGKILL)\n",
         "exiter": "import os\nos._exit(3)\n",
         "raiser": CORRECT + "raise ValueError('oops')\n",
+        "badoutput": CORRECT
+        + "from IPython.display import publish_display_data\n"
+        + "publish_display_data({'text/plain': 5})\n",
         "liar": (
             "class Sly(str):\n    def __eq__(self, other):\n        return True\n"
             "    __hash__ = str.__hash__\n\ndef f():\n    return Sly('nej')\n"
@@ -242,3 +245,8 @@ def test_an_error_in_the_answer_cell_costs_the_exercise(graded: Graded) -> None:
 
 def test_an_object_equal_to_everything_fails_the_tests(graded: Graded) -> None:
     assert code_points(graded[0], "liar") == 0.0
+
+
+def test_output_that_breaks_the_notebook_format_is_reported(graded: Graded) -> None:
+    assert code_points(graded[0], "badoutput") == 0.0
+    assert "grading stopped: NotebookValidationError" in reasons(graded, "badoutput")

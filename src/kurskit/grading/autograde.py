@@ -11,6 +11,7 @@ preprocessors save the grades. Every submission ends up graded or flagged with i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -138,10 +139,20 @@ def autograde(
         with ThreadPoolExecutor(jobs, thread_name_prefix="grade") as workers:
             running: dict[Future[Execution], tuple[_Work, _Notebook]] = {}
             waiting: dict[int, int] = {}
-            works = []
             for submission in submissions:
-                work = _prepare(course, submission, scorer)
-                works.append(work)
+                try:
+                    work = _prepare(course, submission)
+                except Exception as error:  # this learner's problem only: reported, run goes on
+                    work = _Work(
+                        course,
+                        submission,
+                        SubmissionReport(
+                            student=submission.student,
+                            assignment=assignment,
+                            timestamp=submission.timestamp,
+                        ),
+                    )
+                    _give_up(work, "", error)
                 waiting[id(work)] = len(work.notebooks)
                 if not work.notebooks:
                     _finish(course, work, started)
@@ -154,7 +165,10 @@ def autograde(
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     work, item = running.pop(future)
-                    _after_execution(course, work, item, future.result(), scorer)
+                    try:
+                        _after_execution(course, work, item, future.result(), scorer)
+                    except Exception as error:  # reported for this learner, the run goes on
+                        _give_up(work, item.name, error)
                     waiting[id(work)] -= 1
                     if waiting[id(work)] == 0:
                         _finish(course, work, started)
@@ -165,7 +179,7 @@ def autograde(
     return sorted(reports, key=lambda report: report.student)
 
 
-def _prepare(course: NbgraderCourse, submission: Submission, scorer: WidgetScorer | None) -> _Work:
+def _prepare(course: NbgraderCourse, submission: Submission) -> _Work:
     """Register the submission, copy its files, and sanitize each notebook (main thread)."""
     student, assignment = submission.student, submission.assignment
     report = SubmissionReport(student, assignment, submission.timestamp)
@@ -289,26 +303,51 @@ def _after_execution(
     nbformat.write(notebook, work.folder / f"{item.name}.ipynb")
 
 
-def _zero(course: NbgraderCourse, submission: Submission, notebook: str) -> None:
+def first_line(error: BaseException) -> str:
+    """An exception as one line for a report: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+def _give_up(work: _Work, notebook: str, error: BaseException) -> None:
+    """Score 0, with the reason, what could not be graded (one notebook, or all of them)."""
+    where = f"{notebook}: " if notebook else ""
+    work.report.reasons.append(f"{where}could not be graded: {first_line(error)}")
+    names = [notebook] if notebook else None
+    with contextlib.suppress(Exception):  # not even registered: nothing to zero
+        _zero(work.course, work.submission, *(names or _notebook_names(work.course, work)))
+
+
+def _notebook_names(course: NbgraderCourse, work: _Work) -> list[str]:
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        assignment = gradebook.find_assignment(work.submission.assignment)
+        return [notebook.name for notebook in assignment.notebooks]
+
+
+def _zero(course: NbgraderCourse, submission: Submission, *notebooks: str) -> None:
     """Score 0 for every grade of a notebook that could not be graded (as nbgrader does for a
     missing one), so that nothing is left looking ungraded."""
     with Gradebook(course.db_url, course.course_id) as gradebook:
-        graded = gradebook.find_submission_notebook(
-            notebook, submission.assignment, submission.student
-        )
-        for grade in graded.grades:
-            grade.auto_score = 0
-            grade.needs_manual_grade = False
+        for notebook in notebooks:
+            graded = gradebook.find_submission_notebook(
+                notebook, submission.assignment, submission.student
+            )
+            for grade in graded.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
         gradebook.db.commit()
 
 
 def _finish(course: NbgraderCourse, work: _Work, started: float) -> None:
     """Read the submission's total from the gradebook and keep the report beside it."""
     report = work.report
-    with Gradebook(course.db_url, course.course_id) as gradebook:
-        graded = gradebook.find_submission(report.assignment, report.student)
-        report.score = float(graded.score)
-        report.max_score = float(graded.max_score)
-        report.needs_manual_grade = bool(graded.needs_manual_grade)
+    try:
+        with Gradebook(course.db_url, course.course_id) as gradebook:
+            graded = gradebook.find_submission(report.assignment, report.student)
+            report.score = float(graded.score)
+            report.max_score = float(graded.max_score)
+            report.needs_manual_grade = bool(graded.needs_manual_grade)
+    except MissingEntry:
+        report.reasons.append("the submission is not in the gradebook")
     report.finished_after = round(time.perf_counter() - started, 3)
     write_report(course.root, report)

@@ -91,7 +91,8 @@ def execute(
         if kernel.killed.is_set():
             run.stopped.append(_why(kernel, executor, limits, error))
         else:
-            run.stopped.append(f"grading stopped: {type(error).__name__}: {error}")
+            message = str(error).strip().splitlines() or [""]
+            run.stopped.append(f"grading stopped: {type(error).__name__}: {message[0]}")
     finally:
         timer.cancel()
         kernel.close()
