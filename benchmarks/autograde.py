@@ -138,6 +138,27 @@ def main() -> None:
         )
         print(f"kurskit grade autograde:          {kurskit:6.1f} s")
         print(f"speed-up: {baseline / kurskit:.2f} x (target >= 2.5 x)")
+        # How much is parallelism, and how much is doing less (kurskit scores widget
+        # questions from the store instead of running them): the same work with one job.
+        single = base / "single" / "grading"
+        shutil.copytree(plain, single)
+        shutil.rmtree(single / "kildekritikk" / "autograded", ignore_errors=True)
+        one = timed(
+            [
+                str(BIN / "kurskit"),
+                "grade",
+                "autograde",
+                "kildekritikk",
+                ASSIGNMENT,
+                "--jobs",
+                "1",
+                "--grading",
+                str(single),
+            ],
+            base,
+            env,
+        )
+        print(f"kurskit grade autograde --jobs 1: {one:6.1f} s ({baseline / one:.2f} x nbgrader)")
         theirs, mine = code_scores(plain / "kildekritikk"), code_scores(ours)
         agree = sum(theirs.get(s) == mine.get(s) for s in theirs)
         print(

@@ -410,6 +410,7 @@ def grade_autograde(
     grading: GradingFolder = api.DEFAULT_GRADING_DIR,
 ) -> None:
     """Autograde submissions in parallel, each in its own sandboxed kernel; never a silent 0."""
+    from kurskit.grading.sandbox import isolation_report
     from kurskit.grading.summary import summary
 
     with _grading_errors(), ProgressBar(enabled=True, title="grading") as on_progress:
@@ -424,7 +425,7 @@ def grade_autograde(
             memory_mb=memory_mb,
             on_progress=on_progress,
         )
-    output.print(summary(reports, assignment))
+    output.print(summary(reports, assignment, isolation_report() if reports else None))
 
 
 @grade_app.command("export")

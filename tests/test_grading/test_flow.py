@@ -73,6 +73,7 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
         answer_widgets(store, name, answers)
     store.close()
     graded = kurskit("autograde", "hemligt", "prov")
+    assert re.search(r"isolation\s+user\+mnt\+pid\+net", graded), graded
     assert re.search(r"submissions\s+3", graded) and re.search(
         r"flagged \(see reasons\)\s+0", graded
     )

@@ -13,8 +13,10 @@ from kurskit.grading.steps import StepResult
 SHOWN = 10
 
 
-def summary(reports: list[SubmissionReport], assignment: str) -> Group:
-    """Counts, score range and the flagged submissions with their first reason."""
+def summary(
+    reports: list[SubmissionReport], assignment: str, isolation: list[str] | None = None
+) -> Group:
+    """Counts, mean score, the isolation kernels had, and the flagged submissions."""
     flagged = [r for r in reports if r.status == "flagged"]
     manual = [r for r in reports if r.needs_manual_grade]
     table = Table(title=f"Autograded {assignment}", show_header=False, box=None)
@@ -27,7 +29,11 @@ def summary(reports: list[SubmissionReport], assignment: str) -> Group:
         if shares:
             table.add_row("mean score", f"{sum(shares) / len(shares):.0%}")
         table.add_row("time", f"{max(r.finished_after for r in reports):.1f} s")
+    if isolation:
+        table.add_row("isolation", isolation[0])
     parts: list[Table | Text] = [table]
+    if isolation and "namespaces" not in isolation[0]:
+        parts.append(Text("  ! kernels were not isolated: grade only trusted submissions here"))
     for report in flagged[:SHOWN]:
         first = report.reasons[0]
         more = f" (+{len(report.reasons) - 1} more)" if len(report.reasons) > 1 else ""
