@@ -13,6 +13,7 @@ they tampered with a test cell, so real tampering stands out.
 from __future__ import annotations
 
 import copy
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,9 @@ def restore(
         gid = grade_id(cell)
         if gid is None or gid not in wanted or gid in placed:
             if gid is not None and gid in placed:
-                found.append(Tampering(gid, "a copy of this cell was added; the copy was ignored"))
+                found.append(
+                    Tampering(gid, "a copy of this cell was added; it runs as an ordinary cell")
+                )
             elif gid is not None:
                 found.append(Tampering(gid, "grading metadata that was never released; removed"))
             out.append(_free(cell))
@@ -100,6 +103,13 @@ def restore(
         out.insert(at, nbformat.from_dict(copy.deepcopy(dict(original))))
         placed = {g: (i + 1 if i >= at else i) for g, i in placed.items()}
         placed[gid] = at
+    seen: set[str] = set()
+    for cell in out:  # a copied cell brings its id along: cell ids must stay unique
+        if "id" not in cell:
+            continue  # nbformat 4.4 has no cell ids
+        if cell["id"] in seen or not isinstance(cell["id"], str):
+            cell["id"] = uuid.uuid4().hex[:8]
+        seen.add(cell["id"])
     rebuilt = nbformat.from_dict(copy.deepcopy(dict(released)))
     rebuilt.cells = out
     return rebuilt, found
