@@ -107,6 +107,16 @@ def test_kernel_reads_its_workdir_and_nothing_of_the_graders(workdir: Path) -> N
     assert set(seen.values()) <= {"FileNotFoundError", "PermissionError"}, seen
 
 
+def test_the_kernels_exit_status_comes_through(workdir: Path) -> None:
+    # The wrapper checks on the grader once a second with SIGALRM; a kernel ending near that
+    # tick once made the wrapper die of SIGALRM instead of passing on the status.
+    codes = {
+        run(f"import os, time; time.sleep({delay}); os._exit(3)", workdir).returncode
+        for delay in (0.97, 0.99, 1.0, 1.01, 1.03, 1.96, 1.99, 2.0)
+    }
+    assert codes == {3}
+
+
 def test_kernel_writes_only_in_its_workdir(workdir: Path) -> None:
     code = f"""
 import json

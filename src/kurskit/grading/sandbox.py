@@ -287,6 +287,10 @@ def _supervise(
     signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
     _, status = os.waitpid(init, 0)
+    # Disarm the watch before exiting: a SIGALRM after its handler is gone would end this
+    # process by that signal and hide the kernel's own exit status.
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
     return _exit_code(status)
 
 
