@@ -2,23 +2,30 @@
 
 Jupyter Book runs in this process, not as a child: a `BookBuilder` kept alive (as
 `kurskit book serve --watch` keeps it) rebuilds after an edit without paying Python's and
-Sphinx's start-up again, and Sphinx and the execution cache redo only what the edit touched.
+Sphinx's start-up again, Sphinx and the execution cache redo only what the edit touched, and
+once it has rebuilt, a kernel waits for the next notebook to execute.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
+import os
 import shutil
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kurskit.book.project import generate_project, select_courses
+from kurskit.book.kernels import SpareKernels
+from kurskit.book.project import COURSES_DIR, PageCache, generate_project, select_courses
 from kurskit.book.settings import load_book_settings
 from kurskit.book.vendor import copy_assets, install_node_modules
+from kurskit.course.cells import LOAD_EXTENSION, is_question_cell
+from kurskit.course.loading import LoadedCourse
 from kurskit.progress import ProgressCallback
 
 
@@ -60,13 +67,25 @@ def run_jupyter_book(project_dir: Path, output_dir: Path) -> str:
 
 
 class BookBuilder:
-    """Builds the book of `courses_dir` with the settings and output folder in `book_dir`."""
+    """Builds the book of `courses_dir` with the settings and output folder in `book_dir`.
 
-    def __init__(self, *, courses_dir: Path, book_dir: Path) -> None:
+    A builder is meant to be kept for rebuilds. Its first build re-reads the notebook page
+    edited last, so that the first edit does not pay for loading what reads and writes a page
+    (parsers, the execution cache, templates), and then freezes the objects alive in the
+    process (`gc.freeze`) until `close()`: the collector's full passes, a tenth of a rebuild
+    otherwise, walk only what later builds make. Pass `warm_up=False` to build once.
+    """
+
+    def __init__(self, *, courses_dir: Path, book_dir: Path, warm_up: bool = True) -> None:
         self.courses_dir = courses_dir
         self.book_dir = book_dir
+        self.warm_up = warm_up
         self.build_dir = book_dir / "_build"
         self.project_dir = self.build_dir / "project"
+        self._pages: PageCache = {}
+        self._builds = 0
+        self._kept = _Kept()
+        weakref.finalize(self, self._kept.close)
 
     def build(
         self,
@@ -96,11 +115,26 @@ class BookBuilder:
             modules = install_node_modules(self.book_dir)
         with step(2, "generate"):
             project = generate_project(
-                courses, settings=settings, book_dir=self.book_dir, folder=self.project_dir
+                courses,
+                settings=settings,
+                book_dir=self.book_dir,
+                folder=self.project_dir,
+                page_cache=self._pages,
             )
-            copy_assets(modules, project.static_dir)
-        with step(3, "jupyter_book"):
+            copy_assets(modules, project.static_dir, self.build_dir / "html" / "_static")
+            likely = _last_edited_code_page(courses, self.project_dir)
+            if self.warm_up and self._builds == 0 and likely is not None:
+                os.utime(likely[0])  # Sphinx re-reads it; its output is the same
+        with step(3, "jupyter_book"), self._kept.kernels.lend(), _older_objects_frozen():
             log = run_jupyter_book(self.project_dir, self.book_dir)
+        self._builds += 1
+        if self.warm_up and self._builds == 1:
+            if likely is not None:
+                self._kept.kernels.warm_up(likely[1])
+            self._kept.freeze()
+        if self._builds > 1 and likely is not None:
+            # Rebuilding, so watched: the next code edit need not wait for a kernel to start.
+            self._kept.kernels.prepare((likely[1], str(likely[0].parent)))
         html_dir = self.build_dir / "html"
         if out_dir is not None:
             with step(4, "copy"):
@@ -116,6 +150,17 @@ class BookBuilder:
             log=log,
         )
 
+    def close(self) -> None:
+        """Shut down the kernel kept ready and unfreeze the objects frozen after the first
+        build (also done when the builder is garbage-collected)."""
+        self._kept.close()
+
+    def __enter__(self) -> BookBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def sources_changed_since(self, moment: float) -> bool:
         """Whether any course or book setting file changed after `moment` (for --watch)."""
         folders = [self.courses_dir, self.book_dir]
@@ -126,6 +171,75 @@ class BookBuilder:
                 if path.is_file() and path.stat().st_mtime > moment:
                     return True
         return False
+
+
+class _Kept:
+    """What a builder holds between builds, released by `close()`."""
+
+    def __init__(self) -> None:
+        self.kernels = SpareKernels()
+        self.frozen = False
+
+    def freeze(self) -> None:
+        if gc.get_freeze_count():  # someone else froze objects: leave the collector as it is
+            return
+        gc.collect()  # not to keep garbage frozen
+        gc.freeze()
+        self.frozen = True
+
+    def close(self) -> None:
+        self.kernels.close()
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+
+def _last_edited_code_page(
+    courses: list[LoadedCourse], project_dir: Path
+) -> tuple[Path, str] | None:
+    """The project page of the course notebook with code edited last, and its kernel name:
+    where the next notebook will most likely be executed."""
+    latest: tuple[float, Path, str] | None = None
+    for loaded in courses:
+        assert loaded.course is not None
+        for file, course_notebook in loaded.notebooks.items():
+            notebook = course_notebook.notebook
+            if notebook is None or not any(
+                cell.cell_type == "code"
+                and not is_question_cell(cell)
+                and cell.source.strip() != LOAD_EXTENSION
+                for cell in notebook.cells
+            ):
+                continue
+            page = project_dir / COURSES_DIR / loaded.course.slug / file
+            name = str(notebook.metadata.get("kernelspec", {}).get("name") or "")
+            try:
+                changed = course_notebook.path.stat().st_mtime
+            except OSError:  # deleted since it was read; the next build will say so
+                continue
+            if latest is None or changed > latest[0]:
+                latest = (changed, page, name)
+    return latest[1:] if latest else None
+
+
+@contextlib.contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Let the garbage collector skip, during one build, the objects that exist before it.
+
+    Its full passes walk every object: a tenth of a build. What exists before it (modules,
+    the kit, its caches) is rarely garbage; freezing and unfreezing are O(1), and afterwards
+    those objects are collected as before. sphinx-external-toc also looks through
+    `gc.get_objects()` for Sphinx's toctree collector on every start; frozen objects,
+    including earlier builds' collectors, are not in that list.
+    """
+    if gc.get_freeze_count():  # someone else froze objects: leave theirs alone
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager
@@ -146,7 +260,7 @@ def build_book(
     on_progress: ProgressCallback | None = None,
 ) -> BookBuild:
     """Build the static book once (see `BookBuilder`)."""
-    builder = BookBuilder(courses_dir=courses_dir, book_dir=book_dir)
+    builder = BookBuilder(courses_dir=courses_dir, book_dir=book_dir, warm_up=False)
     return builder.build(out_dir=out_dir, drafts=drafts, on_progress=on_progress)
 
 

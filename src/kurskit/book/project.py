@@ -7,6 +7,8 @@ Sphinx and the execution cache rebuild only what an edit touched.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,6 @@ from kurskit.book.settings import BookSettings
 from kurskit.book.static_questions import book_notebook
 from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
 from kurskit.course.model import Course, Status
-from kurskit.course.notebook import read_notebook_file
 from kurskit.course.problems import Problem
 
 STATIC_DIR = "_kurskit_static"  # not `_static`: Jupyter Book adds every .js there to every page
@@ -50,6 +51,12 @@ class Project:
         return self.folder / STATIC_DIR
 
 
+#: Book pages made from course notebooks, by page path: (fingerprint of the input, text).
+#: A builder kept alive passes the same dict to every build, so only edited notebooks are
+#: converted again.
+PageCache = dict[str, tuple[str, str]]
+
+
 def select_courses(courses_dir: Path, *, drafts: bool) -> list[LoadedCourse]:
     """Published courses (and drafts and archived ones with `drafts`); errors stop the build."""
     loaded = [load_course(folder) for folder in find_course_folders(courses_dir)]
@@ -64,10 +71,16 @@ def select_courses(courses_dir: Path, *, drafts: bool) -> list[LoadedCourse]:
 
 
 def generate_project(
-    courses: list[LoadedCourse], *, settings: BookSettings, book_dir: Path, folder: Path
+    courses: list[LoadedCourse],
+    *,
+    settings: BookSettings,
+    book_dir: Path,
+    folder: Path,
+    page_cache: PageCache | None = None,
 ) -> Project:
     """Write the project for these courses into `folder`; remove pages of courses now gone."""
     project = Project(folder=folder, courses=[c.course for c in courses if c.course])
+    cache: PageCache = {} if page_cache is None else page_cache
     wanted: set[Path] = set()
 
     def write(relative: str, text: str) -> None:
@@ -86,10 +99,15 @@ def generate_project(
         pages = {m.file: m.file for m in course.modules}
         write(f"{base}/index.md", course_page(course, pages))
         for module in course.modules:
-            notebook = read_notebook_file(loaded.folder / module.file)
-            link = live_url(settings, f"{base}/{module.file}")
-            copy = book_notebook(notebook, language=course.language, live_url=link)
-            write(f"{base}/{module.file}", _notebook_text(copy, module.file))
+            page = f"{base}/{module.file}"
+            source = loaded.notebooks[module.file]  # read and checked by load_course
+            assert source.notebook is not None  # an unreadable notebook is an error: no build
+            link = live_url(settings, page)
+            fingerprint = _fingerprint(source.notebook, module.file, course.language, link)
+            if page not in cache or cache[page][0] != fingerprint:
+                copy = book_notebook(source.notebook, language=course.language, live_url=link)
+                cache[page] = (fingerprint, _notebook_text(copy, module.file))
+            write(page, cache[page][1])
         chapters.append(
             {
                 "file": f"{base}/index",
@@ -118,13 +136,23 @@ def generate_project(
     return project
 
 
+def _fingerprint(notebook: Any, file: str, language: str, link: str) -> str:
+    """What a notebook's page is made from. Not the cell ids jupytext invents at every read of
+    a MyST file: they are not written to its page."""
+    cells = notebook.cells
+    if not file.endswith(".ipynb"):
+        cells = [{key: value for key, value in cell.items() if key != "id"} for cell in cells]
+    data = [notebook.metadata, cells, language, link]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
 def _notebook_text(notebook: Any, file: str) -> str:
     import jupytext
     import nbformat
 
     if file.endswith(".ipynb"):
         return nbformat.writes(notebook) + "\n"
-    notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "kurskit"
+    notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "kurskit,mystnb"
     return str(jupytext.writes(notebook, fmt="md:myst"))
 
 
@@ -175,10 +203,17 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
         "sphinx": {
             "extra_extensions": ["kurskit.book.sphinx_ext"],
             "config": {
+                # A list of our own: the themes append to the value they find, and Sphinx's
+                # default list is shared by every build in the process, so it would grow
+                # and change the config hash, making every page out of date on each rebuild.
+                "templates_path": [],
                 "language": settings.language,
                 "html_static_path": [STATIC_DIR],
                 "html_extra_path": [EXTRA_DIR],
                 "html_show_sourcelink": False,
+                # Courses have no index entries: the general index was an empty page,
+                # rendered again on every build.
+                "html_use_index": False,
                 "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/embed-amd.js": {}},
                 "mathjax_path": "vendor/mathjax/tex-chtml.js",
                 "kurskit_page_languages": {f"{COURSES_DIR}/{c.slug}": c.language for c in courses},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
 from kurskit.i18n import translate
@@ -29,6 +31,17 @@ def _toggle_label_script(app: Sphinx) -> None:
     )
 
 
+def _cache_compiled_templates(app: Sphinx) -> None:
+    # Every build makes a new Sphinx application, which compiles the theme's ~35 templates
+    # again (0.15-0.3 s, the largest part of writing one page); Jinja keeps the compiled code
+    # next to the doctrees and recompiles a template only when its source changes.
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if isinstance(environment, Environment) and environment.bytecode_cache is None:
+        folder = Path(app.doctreedir) / "kurskit_templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("kurskit_page_languages", {}, "html")
     app.add_css_file("kurskit/question.css")
@@ -37,5 +50,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("kurskit/catalog.js", type="module")
     app.add_js_file("kurskit/a11y.js", type="module")
     app.connect("builder-inited", _toggle_label_script)
+    app.connect("builder-inited", _cache_compiled_templates)
     app.connect("html-page-context", _page_language)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

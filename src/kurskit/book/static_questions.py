@@ -40,6 +40,9 @@ def book_notebook(
             continue
         cells.append(cell)
     copy.cells = cells
+    if not any(cell.cell_type == "code" for cell in cells):
+        # Nothing left to run, but myst-nb would still start a kernel for the page.
+        copy.metadata.setdefault("mystnb", {})["execution_mode"] = "off"
     return copy
 
 

@@ -57,10 +57,16 @@ def install_node_modules(book_dir: Path) -> Path:
     return modules
 
 
-def copy_assets(modules: Path, static_dir: Path) -> None:
-    """Copy vendored and own assets into the book's static folder, skipping unchanged files."""
+def copy_assets(modules: Path, static_dir: Path, site_static_dir: Path) -> None:
+    """Copy kurskit's own assets into the project's static folder, which Sphinx publishes, and
+    the vendored libraries straight into the site's `_static`; unchanged files are skipped.
+
+    Sphinx compares the content of every static file on every build, 24 MB for MathJax alone,
+    which made a tenth of a rebuild after one edit.
+    """
+    shutil.rmtree(static_dir / "vendor", ignore_errors=True)  # where earlier versions put them
     for source, target in VENDORED.items():
-        _sync(modules / source, static_dir / target)
+        _sync(modules / source, site_static_dir / target)
     for source_path, target in OWN_ASSETS.items():
         _sync(source_path, static_dir / target)
 
