@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -152,6 +154,9 @@ def _start(place: Place) -> _Spare:
 
     name, cwd = place
     manager = _manager(name)
+    # IPC sockets in a private folder, as the grader's kernels: no TCP port is opened.
+    manager.transport = "ipc"
+    manager.ip = str(Path(tempfile.mkdtemp(prefix="kurskit-book-kernel-")) / "kernel")
     # What nbclient passes when it starts a kernel itself (NotebookClient.ipython_hist_file).
     arguments = ["--HistoryManager.hist_file=:memory:"] if manager.ipykernel else []
     run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=cwd)
@@ -203,3 +208,5 @@ def _shutdown(manager: Any) -> None:
 
     with contextlib.suppress(Exception):  # already gone
         run_sync(manager.shutdown_kernel)(now=True)
+    if manager.transport == "ipc":
+        shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
