@@ -96,6 +96,15 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
+def autograde_command(grading: Path, jobs: int) -> list[str]:
+    """`kurskit grade autograde` of the assessment in a grading folder, with `jobs` jobs."""
+    return [
+        str(BIN / "kurskit"),
+        *("grade", "autograde", "kildekritikk", ASSIGNMENT),
+        *("--jobs", str(jobs), "--grading", str(grading)),
+    ]
+
+
 def code_scores(root: Path) -> dict[str, float]:
     """learner → score of the code exercise's tests."""
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "kildekritikk") as gradebook:
@@ -121,21 +130,7 @@ def main() -> None:
             [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--force"], plain / "kildekritikk", env
         )
         print(f"nbgrader autograde (sequential):  {baseline:6.1f} s")
-        kurskit = timed(
-            [
-                str(BIN / "kurskit"),
-                "grade",
-                "autograde",
-                "kildekritikk",
-                ASSIGNMENT,
-                "--jobs",
-                str(jobs),
-                "--grading",
-                str(ours.parent),
-            ],
-            base,
-            env,
-        )
+        kurskit = timed(autograde_command(ours.parent, jobs), base, env)
         print(f"kurskit grade autograde:          {kurskit:6.1f} s")
         print(f"speed-up: {baseline / kurskit:.2f} x (target >= 2.5 x)")
         # How much is parallelism, and how much is doing less (kurskit scores widget
@@ -143,21 +138,7 @@ def main() -> None:
         single = base / "single" / "grading"
         shutil.copytree(plain, single)
         shutil.rmtree(single / "kildekritikk" / "autograded", ignore_errors=True)
-        one = timed(
-            [
-                str(BIN / "kurskit"),
-                "grade",
-                "autograde",
-                "kildekritikk",
-                ASSIGNMENT,
-                "--jobs",
-                "1",
-                "--grading",
-                str(single),
-            ],
-            base,
-            env,
-        )
+        one = timed(autograde_command(single, 1), base, env)
         print(f"kurskit grade autograde --jobs 1: {one:6.1f} s ({baseline / one:.2f} x nbgrader)")
         theirs, mine = code_scores(plain / "kildekritikk"), code_scores(ours)
         agree = sum(theirs.get(s) == mine.get(s) for s in theirs)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kurskit.cli import app
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
 from kurskit.store.sql import open_store
+from kurskit.widgets.context import context_for
 from tests.swedish_course import make_courses
 from tests.test_grading.submissions import answer_widgets
 
@@ -70,7 +71,10 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     }
     store = open_store()
     for name, answers in widget_answers.items():
-        answer_widgets(store, name, answers)
+        # Where the widgets in the learner's fetched copy file their answers.
+        where = context_for("prov-val", tmp_path / "home" / name / "prov")
+        assert (where.course, where.module, where.language) == ("hemligt", "prov.ipynb", "sv")
+        answer_widgets(store, name, answers, module=where.module)
     store.close()
     graded = kurskit("autograde", "hemligt", "prov")
     assert re.search(r"isolation\s+user\+mnt\+pid\+net", graded), graded

@@ -44,7 +44,9 @@ class WidgetScorer:
             latest: dict[tuple[str, str], StoredAnswer] = {}
             learner = self.store.pseudonym(student)
             for answer in self.store.answers(course=self.course, learner=learner):
-                key = (answer.module, answer.question_id)
+                # The course folder names a module by its file (prov.md), a learner's copy
+                # released by nbgrader by the notebook (prov.ipynb): the stem is the same.
+                key = (Path(answer.module).stem, answer.question_id)
                 if key not in latest or answer.attempt > latest[key].attempt:
                     latest[key] = answer
             self._latest[student] = latest
@@ -56,7 +58,8 @@ class WidgetScorer:
         spec = self.specs.get((assignment, question_id))
         if spec is None:
             return 0.0, f"Question {question_id} is not in {QUESTIONS_FILE}; scored 0."
-        answer = self._answers(student).get((self.modules[assignment], question_id))
+        module = Path(self.modules[assignment]).stem
+        answer = self._answers(student).get((module, question_id))
         if answer is None:
             return 0.0, "No answer was submitted for this question."
         result = score(spec, answer.response)
