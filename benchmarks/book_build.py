@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 
 from kurskit.book import BookBuilder
-from kurskit.book.build import jupyter_book_arguments, jupyter_book_executable
 from kurskit.book.vendor import install_node_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 KURSKIT = Path(sys.executable).parent / "kurskit"
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 ROUNDS = 2
 WATCH_POLL = 1.0  # seconds between the checks of `kurskit book serve --watch` (api.serve_book)
 MARKDOWN_PAGE = "kildekritikk/01-informasjonssok.md"
@@ -93,9 +93,11 @@ def main() -> None:
             str(book),
         ]
         jb_command = [
-            str(jupyter_book_executable()),
+            str(JUPYTER_BOOK),
             "build",
-            *jupyter_book_arguments(book / "_build" / "project", book),
+            str(book / "_build" / "project"),
+            "--path-output",
+            str(book),
         ]
         kit_full, jb_full = [], []
         for _ in range(ROUNDS):

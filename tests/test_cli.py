@@ -14,7 +14,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from kurskit.cli import app
-from kurskit.course.model import LANGUAGES
+from kurskit.languages import LANGUAGES
 from tests.factories import COURSE_YML, LESSON_MD, CourseFactory
 
 ROOT = Path(__file__).resolve().parents[1]

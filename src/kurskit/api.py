@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
-from kurskit.course.model import LANGUAGES
+from kurskit.languages import LANGUAGES
 from kurskit.progress import ProgressCallback
 
 # Heavy parts (nbformat, jupytext, nbclient, Jupyter Book) load when a function needs them:
 # `kurskit --help` and `kurskit book build` should not pay for what they do not use.
 if TYPE_CHECKING:
-    from kurskit.book.build import BookBuild
+    from kurskit.book.result import BookBuild
     from kurskit.course.checking import CheckReport
     from kurskit.grading.certificates import Certificate
     from kurskit.grading.generate import SourceAssignment
@@ -195,19 +195,26 @@ def build_book(
     """Build the static Jupyter Book of the published courses (all of them with `drafts`).
 
     Site settings come from `book_dir/book.yml`; the site is written to
-    `book_dir/_build/html` and copied to `out_dir` when given. Raises
-    `kurskit.book.BookSourceError` when a course has errors, `BookBuildError` when Jupyter
-    Book fails, and `VendorError` when the browser libraries cannot be installed.
+    `book_dir/_build/html` and copied to `out_dir` when given. While `serve_book` runs for
+    the same book, it builds instead (warm, and without two processes writing one folder).
+    Raises `kurskit.book.BookSourceError` when a course has errors, `BookBuildError` when
+    Jupyter Book fails, and `VendorError` when the browser libraries cannot be installed.
     """
+    from kurskit.book.handoff import request_build
+
+    arguments: dict[str, Any] = {
+        "courses_dir": Path(courses_dir),
+        "book_dir": Path(book_dir),
+        "out_dir": Path(out_dir) if out_dir else None,
+        "drafts": drafts,
+        "on_progress": on_progress,
+    }
+    handed_over = request_build(**arguments)  # a running `kurskit book serve` builds warm
+    if handed_over is not None:
+        return handed_over
     from kurskit.book import build_book as build
 
-    return build(
-        courses_dir=Path(courses_dir),
-        book_dir=Path(book_dir),
-        out_dir=Path(out_dir) if out_dir else None,
-        drafts=drafts,
-        on_progress=on_progress,
-    )
+    return build(**arguments)
 
 
 def serve_book(
@@ -220,51 +227,24 @@ def serve_book(
     on_progress: ProgressCallback | None = None,
     on_event: Callable[[str], None] | None = None,
 ) -> None:
-    """Build the book, serve it, and with `watch` rebuild whenever a course file changes.
+    """Build the book and serve it until interrupted; with `watch`, rebuild whenever a course
+    file changes.
 
-    Rebuilds reuse one warm builder, so an edit costs a fraction of a full build. A failed
-    rebuild is reported through `on_event` and the last good site stays online.
+    Rebuilds reuse one warm builder, so an edit costs a fraction of a full build, and while
+    it serves, `build_book` for the same book hands its build over to it. A failed rebuild is
+    reported through `on_event` and the last good site stays online.
     """
-    import threading
-    import time
+    from kurskit.book.serving import serve_book as serve
 
-    from kurskit.book import BookBuilder
-
-    builder = BookBuilder(courses_dir=Path(courses_dir), book_dir=Path(book_dir))
-    started = time.time()
-    built = builder.build(on_progress=on_progress)
-    server = _site_server(built.html_dir, host, port)
-    if on_event:
-        on_event(f"Serving {built.html_dir} on http://{host}:{port}/ (Ctrl+C stops).")
-    if not watch:
-        server.serve_forever()
-        return
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        while True:
-            time.sleep(1)
-            if not builder.sources_changed_since(started):
-                continue
-            started = time.time()
-            try:
-                rebuilt = builder.build()
-            except Exception as error:
-                if on_event:
-                    on_event(f"Rebuild failed, still serving the last good build: {error}")
-                continue
-            if on_event:
-                seconds = sum(rebuilt.timings.values())
-                on_event(f"Rebuilt in {seconds:.1f} s.")
-    finally:
-        server.shutdown()
-
-
-def _site_server(html_dir: Path, host: str, port: int) -> Any:
-    import functools
-    import http.server
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    serve(
+        courses_dir=Path(courses_dir),
+        book_dir=Path(book_dir),
+        host=host,
+        port=port,
+        watch=watch,
+        on_progress=on_progress,
+        on_event=on_event,
+    )
 
 
 def generate_assignments(

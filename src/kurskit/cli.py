@@ -13,9 +13,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kurskit import __version__, api
+import kurskit
+from kurskit import api
 from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
-from kurskit.course.model import LANGUAGES
+from kurskit.languages import LANGUAGES
 from kurskit.progress import ProgressCallback
 
 app = typer.Typer(
@@ -31,7 +32,7 @@ output = Console(soft_wrap=True)
 
 def _version(value: bool) -> None:
     if value:
-        output.print(f"kurskit {__version__}")
+        output.print(f"kurskit {kurskit.__version__}")
         raise typer.Exit()
 
 

@@ -28,6 +28,21 @@ class BuiltBook:
         return self.build.html_dir
 
 
+def book_copy(built_book: BuiltBook, base: Path) -> tuple[Path, Path]:
+    """A course folder with the bundled course and a book folder sharing the test book's
+    settings and vendored libraries, under `base`."""
+    courses = base / "courses"
+    shutil.copytree(built_book.courses_dir / "kildekritikk", courses / "kildekritikk")
+    book = base / "book"
+    shutil.copytree(
+        built_book.build.project_dir.parents[1],
+        book,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("_build"),
+    )
+    return courses, book
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     base = tmp_path_factory.mktemp("book")

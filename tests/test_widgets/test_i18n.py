@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import string
 
-from kurskit.course.model import LANGUAGES
 from kurskit.i18n import _messages, catalogue, translate
+from kurskit.languages import LANGUAGES
 
 
 def placeholders(text: str) -> set[str]:

@@ -1,69 +1,31 @@
 """`kurskit book build`: generate the project, vendor the browser libraries, run Jupyter Book.
 
-Jupyter Book runs in this process, not as a child: a `BookBuilder` kept alive (as
+Jupyter Book's Sphinx runs in this process, not as a child: a `BookBuilder` kept alive (as
 `kurskit book serve --watch` keeps it) rebuilds after an edit without paying Python's and
-Sphinx's start-up again, Sphinx and the execution cache redo only what the edit touched, and
-once it has rebuilt, a kernel waits for the next notebook to execute.
+Sphinx's start-up again (`sphinx_app`), Sphinx and the execution cache redo only what the edit
+touched, and once it has rebuilt, a kernel waits for the next notebook to execute.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import os
 import shutil
-import sys
 import time
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kurskit.book.kernels import SpareKernels
 from kurskit.book.project import COURSES_DIR, PageCache, generate_project, select_courses
+from kurskit.book.result import BookBuild
 from kurskit.book.settings import load_book_settings
+from kurskit.book.sphinx_app import SphinxSession
 from kurskit.book.vendor import copy_assets, install_node_modules
 from kurskit.course.cells import LOAD_EXTENSION, is_question_cell
-from kurskit.course.loading import LoadedCourse
+from kurskit.course.loading import LoadedCourse, NotebookCache
 from kurskit.progress import ProgressCallback
-
-
-class BookBuildError(RuntimeError):
-    """Jupyter Book failed; the message holds the end of its log."""
-
-
-@dataclass
-class BookBuild:
-    """What a build produced, and how long each step took (seconds)."""
-
-    html_dir: Path
-    project_dir: Path
-    courses: list[str]
-    timings: dict[str, float] = field(default_factory=dict)
-    log: str = ""
-
-
-def jupyter_book_arguments(project_dir: Path, output_dir: Path) -> list[str]:
-    """Arguments of the `jupyter-book build` the kit runs (also the benchmark's baseline)."""
-    return [str(project_dir), "--path-output", str(output_dir)]
-
-
-def run_jupyter_book(project_dir: Path, output_dir: Path) -> str:
-    """Run Jupyter Book's own `build` command in this process; returns its log."""
-    from jupyter_book.cli.main import build
-
-    log = io.StringIO()
-    code: object = 0
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        try:
-            build.main(jupyter_book_arguments(project_dir, output_dir), standalone_mode=False)
-        except SystemExit as exit_:  # Jupyter Book exits on its own errors
-            code = exit_.code
-    text = log.getvalue()
-    if code not in (0, None) or "Traceback (most recent call last)" in text:
-        raise BookBuildError(f"jupyter-book build failed:\n{text[-4000:]}")
-    return text
 
 
 class BookBuilder:
@@ -73,7 +35,8 @@ class BookBuilder:
     edited last, so that the first edit does not pay for loading what reads and writes a page
     (parsers, the execution cache, templates), and then freezes the objects alive in the
     process (`gc.freeze`) until `close()`: the collector's full passes, a tenth of a rebuild
-    otherwise, walk only what later builds make. Pass `warm_up=False` to build once.
+    otherwise, walk only what later builds make. It also keeps Jupyter Book's Sphinx
+    application (`SphinxSession`). Pass `warm_up=False` to build once.
     """
 
     def __init__(self, *, courses_dir: Path, book_dir: Path, warm_up: bool = True) -> None:
@@ -83,8 +46,9 @@ class BookBuilder:
         self.build_dir = book_dir / "_build"
         self.project_dir = self.build_dir / "project"
         self._pages: PageCache = {}
+        self._notebooks: NotebookCache = {}
         self._builds = 0
-        self._kept = _Kept()
+        self._kept = _Kept(keep_sphinx=warm_up)
         weakref.finalize(self, self._kept.close)
 
     def build(
@@ -110,7 +74,7 @@ class BookBuilder:
 
         with step(0, "read"):
             settings = load_book_settings(self.book_dir)
-            courses = select_courses(self.courses_dir, drafts=drafts)
+            courses = select_courses(self.courses_dir, drafts=drafts, notebooks=self._notebooks)
         with step(1, "vendor"):
             modules = install_node_modules(self.book_dir)
         with step(2, "generate"):
@@ -126,7 +90,7 @@ class BookBuilder:
             if self.warm_up and self._builds == 0 and likely is not None:
                 os.utime(likely[0])  # Sphinx re-reads it; its output is the same
         with step(3, "jupyter_book"), self._kept.kernels.lend(), _older_objects_frozen():
-            log = run_jupyter_book(self.project_dir, self.book_dir)
+            log = self._kept.sphinx.build(self.project_dir, self.book_dir)
         self._builds += 1
         if self.warm_up and self._builds == 1:
             if likely is not None:
@@ -176,8 +140,9 @@ class BookBuilder:
 class _Kept:
     """What a builder holds between builds, released by `close()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_sphinx: bool) -> None:
         self.kernels = SpareKernels()
+        self.sphinx = SphinxSession(keep=keep_sphinx)
         self.frozen = False
 
     def freeze(self) -> None:
@@ -189,6 +154,7 @@ class _Kept:
 
     def close(self) -> None:
         self.kernels.close()
+        self.sphinx.close()
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
@@ -262,8 +228,3 @@ def build_book(
     """Build the static book once (see `BookBuilder`)."""
     builder = BookBuilder(courses_dir=courses_dir, book_dir=book_dir, warm_up=False)
     return builder.build(out_dir=out_dir, drafts=drafts, on_progress=on_progress)
-
-
-def jupyter_book_executable() -> Path:
-    """The `jupyter-book` command of this environment (for the benchmark's baseline)."""
-    return Path(sys.executable).parent / "jupyter-book"

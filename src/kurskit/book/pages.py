@@ -7,8 +7,9 @@ from html import escape
 from kurskit.book.feeds import catalog_entry
 from kurskit.book.settings import BookSettings
 from kurskit.course.digcomp import competences
-from kurskit.course.model import LANGUAGES, Course, Level
+from kurskit.course.model import Course, Level
 from kurskit.i18n import translate
+from kurskit.languages import LANGUAGES
 
 
 def raw_html(html: str) -> str:

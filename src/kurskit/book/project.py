@@ -19,23 +19,20 @@ import yaml
 from kurskit.book.feeds import atom_feed, catalog_json
 from kurskit.book.launch import live_url, theme_launch_config
 from kurskit.book.pages import catalog_page, course_page
+from kurskit.book.result import BookSourceError
 from kurskit.book.settings import BookSettings
 from kurskit.book.static_questions import book_notebook
-from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
+from kurskit.course.loading import (
+    LoadedCourse,
+    NotebookCache,
+    find_course_folders,
+    load_course,
+)
 from kurskit.course.model import Course, Status
-from kurskit.course.problems import Problem
 
 STATIC_DIR = "_kurskit_static"  # not `_static`: Jupyter Book adds every .js there to every page
 EXTRA_DIR = "_extra"  # copied as-is to the site root (feeds)
 COURSES_DIR = "courses"
-
-
-class BookSourceError(ValueError):
-    """The courses have errors; the book is not built from broken sources."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -57,9 +54,13 @@ class Project:
 PageCache = dict[str, tuple[str, str]]
 
 
-def select_courses(courses_dir: Path, *, drafts: bool) -> list[LoadedCourse]:
-    """Published courses (and drafts and archived ones with `drafts`); errors stop the build."""
-    loaded = [load_course(folder) for folder in find_course_folders(courses_dir)]
+def select_courses(
+    courses_dir: Path, *, drafts: bool, notebooks: NotebookCache | None = None
+) -> list[LoadedCourse]:
+    """Published courses (and drafts and archived ones with `drafts`); errors stop the build.
+    A builder kept alive passes the same `notebooks` every time (see `load_course`)."""
+    folders = find_course_folders(courses_dir)
+    loaded = [load_course(folder, notebooks=notebooks) for folder in folders]
     errors = [p for course in loaded for p in course.problems if p.severity == "error"]
     if errors:
         raise BookSourceError(errors)

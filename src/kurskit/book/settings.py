@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kurskit.course.model import Language
+from kurskit.languages import Language
 
 SETTINGS_FILE = "book.yml"
 

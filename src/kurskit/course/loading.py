@@ -45,8 +45,19 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def load_course(folder: Path, *, today: dt.date | None = None) -> LoadedCourse:
-    """Read `folder/course.yml` and every module notebook; never raises for bad content."""
+#: Notebooks read before, by path: (the file's identity when read, what was read). Someone
+#: loading the same courses again and again (the book's watch loop) passes one dict to every
+#: `load_course`, and only files changed since are read again. Treat its notebooks as read-only.
+NotebookCache = dict[Path, tuple[tuple[int, int, int, str], CourseNotebook]]
+
+
+def load_course(
+    folder: Path, *, today: dt.date | None = None, notebooks: NotebookCache | None = None
+) -> LoadedCourse:
+    """Read `folder/course.yml` and every module notebook; never raises for bad content.
+
+    With `notebooks`, a notebook whose file is unchanged since it was put there is not read
+    again."""
     folder = Path(folder)
     course_file = folder / COURSE_FILE
     shown = display(course_file)
@@ -69,10 +80,10 @@ def load_course(folder: Path, *, today: dt.date | None = None) -> LoadedCourse:
         loaded.course = Course.model_validate(source.data)
     except ValidationError as error:
         loaded.problems.extend(problems_from_validation(error, file=shown, source=source))
-        _load_listed_notebooks(loaded, source, shown)
+        _load_listed_notebooks(loaded, source, shown, notebooks)
         return loaded
     _check_course_facts(loaded, source, shown, today or dt.date.today())
-    _load_listed_notebooks(loaded, source, shown)
+    _load_listed_notebooks(loaded, source, shown, notebooks)
     _check_questions(loaded, source, shown)
     return loaded
 
@@ -150,7 +161,9 @@ def _check_course_facts(
         )
 
 
-def _load_listed_notebooks(loaded: LoadedCourse, source: LocatedYaml, shown: str) -> None:
+def _load_listed_notebooks(
+    loaded: LoadedCourse, source: LocatedYaml, shown: str, cache: NotebookCache | None
+) -> None:
     modules = source.data.get("modules")
     if not isinstance(modules, list):
         return
@@ -169,7 +182,7 @@ def _load_listed_notebooks(loaded: LoadedCourse, source: LocatedYaml, shown: str
                 )
             )
             continue
-        notebook = load_notebook(path, display(path))
+        notebook = _load_notebook_once(path, cache)
         loaded.notebooks[file] = notebook
         loaded.problems.extend(notebook.problems)
     listed = set(loaded.notebooks)
@@ -188,6 +201,18 @@ def _load_listed_notebooks(loaded: LoadedCourse, source: LocatedYaml, shown: str
                     "warning",
                 )
             )
+
+
+def _load_notebook_once(path: Path, cache: NotebookCache | None) -> CourseNotebook:
+    shown = display(path)
+    if cache is None:
+        return load_notebook(path, shown)
+    info = path.stat()
+    identity = (info.st_ino, info.st_size, info.st_mtime_ns, shown)
+    known = cache.get(path)
+    if known is None or known[0] != identity:
+        known = cache[path] = (identity, load_notebook(path, shown))
+    return known[1]
 
 
 def _notebook_files(folder: Path) -> Iterable[Path]:

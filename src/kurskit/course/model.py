@@ -10,13 +10,11 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from kurskit.course.digcomp import check_competence_code
 from kurskit.course.questions import Strict
+from kurskit.languages import Language
 
 COURSE_SCHEMA_VERSION = 1
 #: The course file in every course folder.
 COURSE_FILE = "course.yml"
-
-Language = Literal["nb", "nn", "sv", "da", "en"]
-LANGUAGES: tuple[str, ...] = ("nb", "nn", "sv", "da", "en")
 
 
 def _code_as_text(value: Any) -> Any:

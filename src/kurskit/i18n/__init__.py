@@ -8,11 +8,9 @@ from typing import Any
 
 import yaml
 
-from kurskit.course.model import LANGUAGES
+from kurskit.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "translate"]
-
-DEFAULT_LANGUAGE = "nb"
 
 
 @cache

@@ -1,0 +1,188 @@
+"""Jupyter Book's Sphinx application for the generated project, kept alive between builds.
+
+`jupyter-book build` makes a new Sphinx application every run: it re-reads the configuration,
+sets up some thirty extensions and unpickles the environment before it looks at the one page
+that changed. A `SphinxSession` makes the application once, with Jupyter Book's own final
+configuration, and asks it again for an incremental build after each edit. It makes a new one
+when the generated configuration or table of contents changes, and after a failed build.
+
+Sphinx was written for one build per application, so before each later build the session
+undoes what one build leaves behind: the environment's "configuration is new" status, the
+warning count, the assets themes add to the application while writing pages (every page's
+`DOCUMENTATION_OPTIONS.pagename`, which would otherwise pile up on every page), and Sphinx's
+log handlers (another application in this process may have replaced them).
+
+Sphinx and docutils register directives, roles and nodes process-wide. A kept application
+keeps its docutils namespace open until `close()`, so only one session in a process keeps its
+application; any other builds the way `jupyter-book build` does, closing its application
+after each build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class BookBuildError(RuntimeError):
+    """Jupyter Book's Sphinx build failed; the message holds the end of its log."""
+
+
+#: The session that keeps its application (at most one per process).
+_keeper: SphinxSession | None = None
+
+
+@dataclass
+class _Kept:
+    app: Any  # sphinx.application.Sphinx
+    fingerprint: str
+    namespace: contextlib.ExitStack
+    registry_js: list[Any]
+    registry_css: list[Any]
+    builder_js: list[Any]
+    builder_css: list[Any]
+
+
+def _take(log: io.StringIO) -> str:
+    """What Sphinx logged since the last call (each build's log is returned on its own)."""
+    text = log.getvalue()
+    log.seek(0)
+    log.truncate()
+    return text
+
+
+class SphinxSession:
+    """Builds one generated Jupyter Book project into HTML, keeping Sphinx between builds."""
+
+    def __init__(self, *, keep: bool = True) -> None:
+        self.keep = keep
+        self._kept: _Kept | None = None
+        self._log = io.StringIO()  # Sphinx's status and warning stream
+
+    def build(self, project_dir: Path, output_dir: Path) -> str:
+        """Build `project_dir` (with its `_config.yml` and `_toc.yml`) into
+        `output_dir/_build/html`, as `jupyter-book build --path-output output_dir` would;
+        returns Sphinx's log. Raises BookBuildError with the log's end when Sphinx fails."""
+        project_dir, output_dir = project_dir.absolute(), output_dir.absolute()
+        fingerprint = _fingerprint(project_dir, output_dir)
+        if self._kept is not None and self._kept.fingerprint != fingerprint:
+            self.close()
+        kept = self._kept
+        try:
+            if kept is None:
+                kept = self._start(project_dir, output_dir, fingerprint)
+            else:
+                _reset(kept, self._log)
+            try:
+                kept.app.build(False, [])
+            finally:
+                kept.app.env.config_status = _config_ok()
+            if kept.app.statuscode:
+                raise BookBuildError(f"Sphinx exited with status {kept.app.statuscode}")
+        except Exception as error:
+            self.close()  # the environment may be half updated: start afresh next time
+            log = _take(self._log)
+            raise BookBuildError(f"jupyter-book build failed: {error}\n{log[-4000:]}") from error
+        if not self._keeps():
+            self.close()
+        return _take(self._log)
+
+    def close(self) -> None:
+        """Let go of the application and its docutils namespace."""
+        global _keeper
+        kept, self._kept = self._kept, None
+        if _keeper is self:
+            _keeper = None
+        if kept is not None:
+            kept.namespace.close()
+
+    def _keeps(self) -> bool:
+        global _keeper
+        if not self.keep or (_keeper is not None and _keeper is not self):
+            return False
+        _keeper = self
+        return True
+
+    def _start(self, project_dir: Path, output_dir: Path, fingerprint: str) -> _Kept:
+        from jupyter_book.config import get_final_config
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        toc = project_dir / "_toc.yml"
+        config, _meta = get_final_config(
+            user_yaml=project_dir / "_config.yml",
+            cli_config={"external_toc_path": toc.as_posix(), "latex_individualpages": False},
+            sourcedir=project_dir,
+            use_external_toc=True,
+        )
+        namespace = contextlib.ExitStack()
+        try:
+            namespace.enter_context(patch_docutils(None))
+            namespace.enter_context(docutils_namespace())
+            build_dir = output_dir / "_build"
+            app = Sphinx(
+                srcdir=project_dir,
+                confdir=None,
+                outdir=build_dir / "html",
+                doctreedir=build_dir / ".doctrees",
+                buildername="html",
+                confoverrides=config,
+                status=self._log,
+                warning=self._log,
+                freshenv=False,
+                warningiserror=False,
+                verbosity=0,
+                parallel=1,
+                keep_going=False,
+            )
+            if app.config["use_multitoc_numbering"] and "numbered: true" in toc.read_text("utf-8"):
+                app.setup_extension("sphinx_multitoc_numbering")
+        except BaseException:
+            namespace.close()
+            raise
+        builder = app.builder
+        self._kept = _Kept(
+            app=app,
+            fingerprint=fingerprint,
+            namespace=namespace,
+            registry_js=list(app.registry.js_files),
+            registry_css=list(app.registry.css_files),
+            builder_js=list(getattr(builder, "_js_files", [])),
+            builder_css=list(getattr(builder, "_css_files", [])),
+        )
+        return self._kept
+
+
+def _reset(kept: _Kept, log: io.StringIO) -> None:
+    """Undo what one build leaves in an application that Sphinx expects to be new."""
+    from sphinx.util import logging
+
+    app = kept.app
+    app.statuscode = 0
+    app._warncount = 0
+    app.registry.js_files[:] = kept.registry_js
+    app.registry.css_files[:] = kept.registry_css
+    if hasattr(app.builder, "_js_files"):
+        app.builder._js_files[:] = kept.builder_js
+        app.builder._css_files[:] = kept.builder_css
+    logging.setup(app, log, log)
+    app._init_i18n()  # another application in this process may have changed the language
+
+
+def _config_ok() -> int:
+    from sphinx.environment import CONFIG_OK
+
+    return CONFIG_OK
+
+
+def _fingerprint(project_dir: Path, output_dir: Path) -> str:
+    """What a kept application depends on: the folders, the configuration and the toc."""
+    digest = hashlib.sha256(f"{project_dir}\0{output_dir}".encode())
+    for name in ("_config.yml", "_toc.yml"):
+        path = project_dir / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()

@@ -1,0 +1,128 @@
+"""Rebuilds by a builder kept alive (`kurskit book serve --watch`): only what an edit touched,
+the same pages a new build makes, a new Sphinx application when the toc or settings change."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from kurskit.book import BookBuilder, build_book
+from tests.test_book.conftest import BuiltBook, book_copy
+
+pytestmark = pytest.mark.slow
+
+PAGE = "kildekritikk/01-informasjonssok"
+
+
+def append_sentence(courses: Path, sentence: str) -> None:
+    page = courses / f"{PAGE}.md"
+    page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+
+
+def without_checksums(html: str) -> str:
+    """A page without Sphinx's `?v=` asset checksums: Sphinx adds one only for a file that is
+    already in the output when it writes the page, so rebuilt pages have more of them."""
+    return re.sub(r"\?v=[0-9a-f]{8}", "", html)
+
+
+def test_a_warm_builder_rebuilds_only_what_an_edit_touched(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    courses, book = book_copy(built_book, tmp_path)
+    frozen_before = gc.get_freeze_count()
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        built = builder.build()
+        assert frozen_before or gc.get_freeze_count()  # kept builders freeze the old heap
+        html = built.html_dir / "courses" / "kildekritikk"
+        untouched = (html / "02-kildekritikk.html").stat().st_mtime_ns
+        before = time.time()
+        assert not builder.sources_changed_since(before)
+        time.sleep(0.05)
+        append_sentence(courses, "En alldeles ny mening.")
+        assert builder.sources_changed_since(before)
+        rebuilt = builder.build()
+        assert "1 changed" in rebuilt.log  # Sphinx read the one edited page, not every page
+        assert "En alldeles ny mening." in (html / "01-informasjonssok.html").read_text("utf-8")
+        # Nothing made every page out of date (such as a config value changing per build).
+        assert (html / "02-kildekritikk.html").stat().st_mtime_ns == untouched
+
+        # A code edit: after a rebuild, a kernel waits for it (SpareKernels).
+        path = courses / "kildekritikk" / "03-ovelser.ipynb"
+        notebook = json.loads(path.read_text("utf-8"))
+        notebook["cells"].append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "kk-test-warm",
+                "metadata": {},
+                "outputs": [],
+                "source": "print('kk' + '-warm-' + 'output')",
+            }
+        )
+        path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        rebuilt = builder.build()
+        assert "03-ovelser.ipynb: Executed notebook" in rebuilt.log
+        assert "kk-warm-output" in (html / "03-ovelser.html").read_text("utf-8")
+    assert gc.get_freeze_count() == frozen_before  # close() unfroze what it froze
+
+
+def test_rebuilt_pages_are_the_pages_a_new_build_makes(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    courses, book = book_copy(built_book, tmp_path / "kept")
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        builder.build()
+        for round_ in range(3):  # each build writes pages; nothing may pile up between them
+            time.sleep(0.05)
+            append_sentence(courses, f"Runde {round_}.")
+            kept = builder.build().html_dir
+
+    fresh_courses, fresh_book = book_copy(built_book, tmp_path / "fresh")
+    shutil.rmtree(fresh_courses)
+    shutil.copytree(courses, fresh_courses)
+    fresh = build_book(courses_dir=fresh_courses, book_dir=fresh_book).html_dir
+
+    for page in (f"courses/{PAGE}.html", "courses/kildekritikk/index.html", "index.html"):
+        rebuilt = (kept / page).read_text("utf-8")
+        assert without_checksums(rebuilt) == without_checksums((fresh / page).read_text("utf-8"))
+        assert rebuilt.count("DOCUMENTATION_OPTIONS.pagename") == 1
+    assert "Runde 2." in (kept / f"courses/{PAGE}.html").read_text("utf-8")
+
+
+def test_a_new_module_or_new_settings_reach_a_kept_builder(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    import yaml
+
+    courses, book = book_copy(built_book, tmp_path)
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        html = builder.build().html_dir
+        course_file = courses / "kildekritikk" / "course.yml"
+        course = yaml.safe_load(course_file.read_text("utf-8"))
+        extra = courses / "kildekritikk" / "09-ekstra.md"
+        extra.write_text(
+            "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+            "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+            "# Ekstra\n\nEn side som kom til mens boken ble bygd.\n",
+            "utf-8",
+        )
+        course["modules"].append(
+            {"file": "09-ekstra.md", "title": "Ekstra", "kind": "lesson", "duration_minutes": 5}
+        )
+        course_file.write_text(yaml.safe_dump(course, allow_unicode=True), "utf-8")
+        builder.build()  # the toc changed: a new Sphinx application reads it
+        assert (html / "courses/kildekritikk/09-ekstra.html").is_file()
+        assert "09-ekstra.html" in (html / "courses/kildekritikk/index.html").read_text("utf-8")
+
+        settings = book / "book.yml"
+        text = settings.read_text("utf-8")
+        title = yaml.safe_load(text)["title"]
+        settings.write_text(text.replace(title, "Et nytt boknavn"), "utf-8")
+        builder.build()
+        assert "Et nytt boknavn" in (html / f"courses/{PAGE}.html").read_text("utf-8")
