@@ -227,3 +227,14 @@ def test_importing_the_book_defers_the_iri_grammar() -> None:
         assert "rfc3987_syntax.syntax_helpers" in sys.modules
     """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_search_indexes_norwegian_stems_with_a_local_stemmer(built_book: BuiltBook) -> None:
+    text = (built_book.html / "searchindex.js").read_text("utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    # The bokmål site is indexed with Sphinx's Norwegian stemmer (kilde, kildene -> kild),
+    # and the browser stems queries with its JavaScript twin, served from _static.
+    assert "kild" in index["terms"]
+    assert "NorwegianStemmer" in (built_book.html / "_static" / "language_data.js").read_text(
+        "utf-8"
+    )

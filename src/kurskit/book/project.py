@@ -20,6 +20,7 @@ from kurskit.book.feeds import atom_feed, catalog_json
 from kurskit.book.launch import live_url, theme_launch_config
 from kurskit.book.pages import catalog_page, course_page
 from kurskit.book.result import BookSourceError
+from kurskit.book.search import search_language
 from kurskit.book.settings import BookSettings
 from kurskit.book.static_questions import book_notebook
 from kurskit.course.loading import (
@@ -209,6 +210,7 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
                 # and change the config hash, making every page out of date on each rebuild.
                 "templates_path": [],
                 "language": settings.language,
+                "html_search_language": search_language(settings.language),
                 "html_static_path": [STATIC_DIR],
                 "html_extra_path": [EXTRA_DIR],
                 "html_show_sourcelink": False,

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
+from kurskit.book.search import remember_stems
 from kurskit.i18n import translate
 
 
@@ -32,9 +33,10 @@ def _toggle_label_script(app: Sphinx) -> None:
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:
-    # Every build makes a new Sphinx application, which compiles the theme's ~35 templates
-    # again (0.15-0.3 s, the largest part of writing one page); Jinja keeps the compiled code
-    # next to the doctrees and recompiles a template only when its source changes.
+    # Every new Sphinx application (each one-off build, and a kept one after the settings
+    # change) compiles the theme's ~35 templates again (0.15-0.3 s, the largest part of
+    # writing one page); Jinja keeps the compiled code next to the doctrees and recompiles a
+    # template only when its source changes.
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if isinstance(environment, Environment) and environment.bytecode_cache is None:
         folder = Path(app.doctreedir) / "kurskit_templates"
@@ -52,4 +54,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _toggle_label_script)
     app.connect("builder-inited", _cache_compiled_templates)
     app.connect("html-page-context", _page_language)
+    remember_stems(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
