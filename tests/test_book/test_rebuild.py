@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kurskit.book import BookBuilder, build_book
 from tests.test_book.conftest import BuiltBook, book_copy
@@ -95,11 +96,31 @@ def test_rebuilt_pages_are_the_pages_a_new_build_makes(
     assert "Runde 2." in (kept / f"courses/{PAGE}.html").read_text("utf-8")
 
 
+def test_pages_written_again_but_not_re_read_show_the_latest_text(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    """Sphinx writes the catalog and a course's page again when one of its modules changes,
+    without reading them again: from the doctree it keeps, which must be the newest."""
+    courses, book = book_copy(built_book, tmp_path)
+    course_file = courses / "kildekritikk" / "course.yml"
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        html = builder.build().html_dir
+        for version in ("V1", "V2", "V3"):
+            time.sleep(0.05)
+            course = yaml.safe_load(course_file.read_text("utf-8"))
+            course["summary"] = f"Sammendrag {version}."
+            course_file.write_text(yaml.safe_dump(course, allow_unicode=True), "utf-8")
+            builder.build()  # re-reads the catalog and the course page
+            time.sleep(0.05)
+            append_sentence(courses, f"Endring etter {version}.")
+            builder.build()  # re-reads the module, writes its parents from kept doctrees
+            for page in ("index.html", "courses/kildekritikk/index.html"):
+                assert f"Sammendrag {version}." in (html / page).read_text("utf-8"), page
+
+
 def test_a_new_module_or_new_settings_reach_a_kept_builder(
     built_book: BuiltBook, tmp_path: Path
 ) -> None:
-    import yaml
-
     courses, book = book_copy(built_book, tmp_path)
     with BookBuilder(courses_dir=courses, book_dir=book) as builder:
         html = builder.build().html_dir

@@ -8,9 +8,12 @@ when the generated configuration or table of contents changes, and after a faile
 
 Sphinx was written for one build per application, so before each later build the session
 undoes what one build leaves behind: the environment's "configuration is new" status, the
-warning count, the assets themes add to the application while writing pages (every page's
-`DOCUMENTATION_OPTIONS.pagename`, which would otherwise pile up on every page), and Sphinx's
-log handlers (another application in this process may have replaced them).
+warning count, its caches of doctrees (a page written again without being re-read, such as the
+catalog after a module changed, would otherwise be written from the doctree of an earlier
+build; Sphinx's own test application clears them the same way), the assets themes add to the
+application while writing pages (every page's `DOCUMENTATION_OPTIONS.pagename`, which would
+otherwise pile up on every page), and Sphinx's log handlers (another application in this
+process may have replaced them).
 
 Sphinx and docutils register directives, roles and nodes process-wide. A kept application
 keeps its docutils namespace open until `close()`, so only one session in a process keeps its
@@ -164,6 +167,9 @@ def _reset(kept: _Kept, log: io.StringIO) -> None:
     app = kept.app
     app.statuscode = 0
     app._warncount = 0
+    app.env._pickled_doctree_cache.clear()
+    app.env._write_doc_doctree_cache.clear()
+    app.env.__dict__.pop("master_doctree", None)  # a cached property
     app.registry.js_files[:] = kept.registry_js
     app.registry.css_files[:] = kept.registry_css
     if hasattr(app.builder, "_js_files"):
