@@ -8,6 +8,7 @@ import json
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,11 @@ def test_a_build_request_is_answered_with_progress_and_the_build(
     assert built.html_dir == tmp_path / "site" and built.courses == ["kildekritikk"]
     assert built.timings == {"read": 0.25} and built.log == "build succeeded."
     assert build.requests == [((tmp_path / "courses").resolve(), True, tmp_path / "site")]
-    assert seen == [(0, 2, "reading courses"), (1, 2, "running Jupyter Book")]
+    assert seen == [
+        (0, 1, "handed to the running `kurskit book serve`"),
+        (0, 2, "reading courses"),
+        (1, 2, "running Jupyter Book"),
+    ]
     assert events == ["Built for `kurskit book build` in 0.2 s."]
     assert not service.path.exists()  # closing removes the socket
     assert request_build(courses_dir=tmp_path, book_dir=book) is None
@@ -147,3 +152,49 @@ def test_another_version_and_garbage_are_refused(runtime_dir: Path, tmp_path: Pa
     assert old["error"]["kind"] == "version" and "restart it" in old["error"]["message"]
     assert garbage["error"]["kind"] == "request"
     assert build.requests == []
+
+
+def test_a_server_that_does_not_answer_is_given_up_with_a_reason(
+    runtime_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "book"
+    runtime_dir.mkdir(mode=0o700)
+    monkeypatch.setattr("kurskit.book.handoff.ANSWER_SECONDS", 0.5)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stopped:
+        stopped.bind(str(socket_path(book)))
+        stopped.listen()  # connections queue up, as with a server stopped by Ctrl+Z
+        with pytest.raises(BookBuildError, match="does not answer"):
+            request_build(courses_dir=tmp_path, book_dir=book)
+
+
+def test_a_server_that_dies_mid_build_is_reported(runtime_dir: Path, tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    runtime_dir.mkdir(mode=0o700)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dying:
+        dying.bind(str(socket_path(book)))
+        dying.listen()
+
+        def take_and_die() -> None:
+            connection, _ = dying.accept()
+            with connection:
+                connection.makefile("rb").readline()
+                connection.sendall(b'{"accepted": true}\n{"progress": [0, 4, "reading courses"]}\n')
+
+        taker = threading.Thread(target=take_and_die)
+        taker.start()
+        with pytest.raises(BookBuildError, match="stopped before the build finished"):
+            request_build(courses_dir=tmp_path, book_dir=book)
+        taker.join()
+
+
+def test_a_probe_gets_silence_and_the_server_goes_on(
+    runtime_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "book"
+    build = Recorder()
+    with BuildService(book, build):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.connect(str(socket_path(book)))  # what a second server does to look
+        assert request_build(courses_dir=tmp_path, book_dir=book) is not None
+    assert len(build.requests) == 1
+    assert "Traceback" not in capsys.readouterr().err

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -42,11 +43,13 @@ def test_a_warm_builder_rebuilds_only_what_an_edit_touched(
         assert frozen_before or gc.get_freeze_count()  # kept builders freeze the old heap
         html = built.html_dir / "courses" / "kildekritikk"
         untouched = (html / "02-kildekritikk.html").stat().st_mtime_ns
-        before = time.time()
-        assert not builder.sources_changed_since(before)
+        before = builder.sources()
+        (courses / "kildekritikk" / ".01-informasjonssok.md.swp").write_text("vim", "utf-8")
+        (courses / "kildekritikk" / "course.yml~").write_text("backup", "utf-8")
+        assert builder.sources() == before  # an editor's scratch files are no edits
         time.sleep(0.05)
         append_sentence(courses, "En alldeles ny mening.")
-        assert builder.sources_changed_since(before)
+        assert builder.sources() != before
         rebuilt = builder.build()
         assert "1 changed" in rebuilt.log  # Sphinx read the one edited page, not every page
         assert "En alldeles ny mening." in (html / "01-informasjonssok.html").read_text("utf-8")
@@ -124,6 +127,7 @@ def test_a_new_module_or_new_settings_reach_a_kept_builder(
     courses, book = book_copy(built_book, tmp_path)
     with BookBuilder(courses_dir=courses, book_dir=book) as builder:
         html = builder.build().html_dir
+        first = weakref.ref(builder._kept.sphinx._kept.app)  # type: ignore[union-attr]
         course_file = courses / "kildekritikk" / "course.yml"
         course = yaml.safe_load(course_file.read_text("utf-8"))
         extra = courses / "kildekritikk" / "09-ekstra.md"
@@ -147,3 +151,18 @@ def test_a_new_module_or_new_settings_reach_a_kept_builder(
         settings.write_text(text.replace(title, "Et nytt boknavn"), "utf-8")
         builder.build()
         assert "Et nytt boknavn" in (html / f"courses/{PAGE}.html").read_text("utf-8")
+        gc.collect()
+        assert first() is None  # replaced, the first application is not kept frozen
+
+
+def test_the_watch_sees_renames_and_deletions(built_book: BuiltBook, tmp_path: Path) -> None:
+    courses, book = book_copy(built_book, tmp_path)
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        before = builder.sources()
+        page = courses / f"{PAGE}.md"
+        moved = page.rename(page.with_name("01-flyttet.md"))  # `mv` keeps the time
+        assert moved.stat().st_mtime_ns == before[str(page)][0]
+        renamed = builder.sources()
+        assert renamed != before
+        moved.unlink()
+        assert builder.sources() != renamed

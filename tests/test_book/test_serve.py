@@ -95,7 +95,8 @@ def test_serve_watch_rebuilds_and_builds_for_kurskit_book_build(
         other = book_build(tmp_path / "andre", book, env=runtime_env)
         assert other.returncode == 1 and "stop it to build these" in other.stderr
 
-        # Broken courses: the problems with file and line; the last good site stays online.
+        # Broken courses stop the build before it writes anything, with the problems (file
+        # and line); the site served stays the last good one.
         course_file = courses / "kildekritikk" / "course.yml"
         good = course_file.read_text("utf-8")
         course_file.write_text(good.replace("level: foundation", "level: ekspert"), "utf-8")

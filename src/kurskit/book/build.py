@@ -12,6 +12,7 @@ import contextlib
 import gc
 import os
 import shutil
+import stat
 import time
 import weakref
 from collections.abc import Iterator
@@ -92,6 +93,7 @@ class BookBuilder:
         with step(3, "jupyter_book"), self._kept.kernels.lend(), _older_objects_frozen():
             log = self._kept.sphinx.build(self.project_dir, self.book_dir)
         self._builds += 1
+        self._kept.refreeze_if_replaced()
         if self.warm_up and self._builds == 1:
             if likely is not None:
                 self._kept.kernels.warm_up(likely[1])
@@ -125,16 +127,38 @@ class BookBuilder:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def sources_changed_since(self, moment: float) -> bool:
-        """Whether any course or book setting file changed after `moment` (for --watch)."""
-        folders = [self.courses_dir, self.book_dir]
-        for folder in folders:
+    def sources(self) -> SourceSnapshot:
+        """Every course and book setting file with its modification time and size (for
+        --watch: a different snapshot means an edit, a new file, a deletion or a rename).
+        Hidden files and folders (editor swap files, `.ipynb_checkpoints`), editor backups
+        and the build output are left out."""
+        snapshot: SourceSnapshot = {}
+        for folder in (self.courses_dir, self.book_dir):
             for path in folder.rglob("*"):
-                if "_build" in path.parts or "node_modules" in path.parts:
+                relative = path.relative_to(folder).parts
+                if relative[0] in ("_build", "node_modules") or _scratch(relative):
                     continue
-                if path.is_file() and path.stat().st_mtime > moment:
-                    return True
-        return False
+                try:
+                    info = path.stat()
+                except OSError:  # gone while we looked: the next look sees it gone
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    snapshot[str(path)] = (info.st_mtime_ns, info.st_size)
+        return snapshot
+
+
+#: What `BookBuilder.sources` returns: path -> (modification time in ns, size).
+SourceSnapshot = dict[str, tuple[int, int]]
+
+
+def _scratch(parts: tuple[str, ...]) -> bool:
+    """A hidden file or folder, or an editor's backup or lock file."""
+    name = parts[-1]
+    return (
+        any(part.startswith(".") for part in parts)
+        or name.endswith("~")
+        or (name.startswith("#") and name.endswith("#"))
+    )
 
 
 class _Kept:
@@ -144,6 +168,7 @@ class _Kept:
         self.kernels = SpareKernels()
         self.sphinx = SphinxSession(keep=keep_sphinx)
         self.frozen = False
+        self._frozen_with = 0  # the Sphinx application (by number) alive when frozen
 
     def freeze(self) -> None:
         if gc.get_freeze_count():  # someone else froze objects: leave the collector as it is
@@ -151,6 +176,15 @@ class _Kept:
         gc.collect()  # not to keep garbage frozen
         gc.freeze()
         self.frozen = True
+        self._frozen_with = self.sphinx.applications
+
+    def refreeze_if_replaced(self) -> None:
+        """After Sphinx's application was replaced (new settings or toc, a failed build),
+        let the collector free the old one, which the freeze would otherwise keep."""
+        if self.frozen and self.sphinx.applications != self._frozen_with:
+            gc.unfreeze()
+            self.frozen = False
+            self.freeze()
 
     def close(self) -> None:
         self.kernels.close()

@@ -35,6 +35,8 @@ from kurskit.progress import ProgressCallback
 BuildFunction = Callable[[Path, bool, Path | None, ProgressCallback], BookBuild]
 
 _MAX_REQUEST = 64 * 1024
+#: Seconds a client waits for the server to take its request, and the server for the request.
+ANSWER_SECONDS = 10.0
 
 
 def socket_path(book_dir: Path) -> Path:
@@ -70,29 +72,58 @@ def request_build(
         "drafts": drafts,
         "out_dir": str(Path(out_dir).resolve()) if out_dir else None,
     }
-    with connection, connection.makefile("rwb") as stream:
-        stream.write(json.dumps(request).encode() + b"\n")
-        stream.flush()
-        for line in stream:
-            message = json.loads(line)
-            if "progress" in message and on_progress:
-                on_progress(*message["progress"])
-            elif "built" in message:
-                built = message["built"]
-                return BookBuild(
-                    html_dir=Path(built["html_dir"]),
-                    project_dir=Path(built["project_dir"]),
-                    courses=list(built["courses"]),
-                    timings=dict(built["timings"]),
-                    log=built["log"],
-                )
-            elif "error" in message:
-                error = message["error"]
-                if error["kind"] == "source":
-                    raise BookSourceError(error["problems"])
-                raise BookBuildError(error["message"])
+    try:
+        with connection, connection.makefile("rwb") as stream:
+            connection.settimeout(ANSWER_SECONDS)  # until the server says it has the request
+            stream.write(json.dumps(request).encode() + b"\n")
+            stream.flush()
+            accepted = json.loads(stream.readline() or b"{}")
+            if "accepted" not in accepted:  # refused: _result raises the server's reason
+                refused = _result(accepted, on_progress, book_dir)
+                raise BookBuildError(f"unexpected answer from `kurskit book serve`: {refused}")
+            connection.settimeout(None)  # a build may wait for another and take minutes
+            if on_progress:
+                on_progress(0, 1, "handed to the running `kurskit book serve`")
+            for line in stream:
+                result = _result(json.loads(line), on_progress, book_dir)
+                if result is not None:
+                    return result
+    except TimeoutError:
+        raise BookBuildError(
+            f"the `kurskit book serve` of {book_dir} does not answer (stopped with Ctrl+Z?); "
+            "let it run on, or stop it to build here"
+        ) from None
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise BookBuildError(
+            f"the connection to the `kurskit book serve` of {book_dir} broke: {error}"
+        ) from None
     raise BookBuildError(
         f"the `kurskit book serve` of {book_dir} stopped before the build finished"
+    )
+
+
+def _result(
+    message: dict[str, Any], on_progress: ProgressCallback | None, book_dir: Path
+) -> BookBuild | None:
+    """The build a server's message reports, None for progress; raises for an error."""
+    if "progress" in message:
+        if on_progress:
+            on_progress(*message["progress"])
+        return None
+    if "built" in message:
+        built = message["built"]
+        return BookBuild(
+            html_dir=Path(built["html_dir"]),
+            project_dir=Path(built["project_dir"]),
+            courses=list(built["courses"]),
+            timings=dict(built["timings"]),
+            log=built["log"],
+        )
+    error = message.get("error") or {}
+    if error.get("kind") == "source":
+        raise BookSourceError(error["problems"])
+    raise BookBuildError(
+        error.get("message") or f"the `kurskit book serve` of {book_dir} sent no build"
     )
 
 
@@ -140,7 +171,7 @@ class BuildService:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                service._answer(self.rfile, self.wfile)
+                service._answer(self.connection, self.rfile, self.wfile)
 
         self._server = socketserver.ThreadingUnixStreamServer(str(self.path), Handler)
         self._server.daemon_threads = True
@@ -158,12 +189,22 @@ class BuildService:
             if self.path.stat().st_ino == self._inode:
                 self.path.unlink()
 
-    def _answer(self, requests: Any, replies: Any) -> None:
+    def _answer(self, connection: socket.socket, requests: Any, replies: Any) -> None:
         def send(message: dict[str, Any]) -> None:
-            replies.write(json.dumps(message).encode() + b"\n")
-            replies.flush()
+            # A client that went away (or a second server's probe) is no reason to stop:
+            # the build still counts.
+            with contextlib.suppress(OSError):
+                replies.write(json.dumps(message).encode() + b"\n")
+                replies.flush()
 
-        line = requests.readline(_MAX_REQUEST)
+        connection.settimeout(ANSWER_SECONDS)  # a client that says nothing holds no thread
+        try:
+            line = requests.readline(_MAX_REQUEST)
+        except OSError:
+            return
+        connection.settimeout(None)
+        if not line.strip():  # a probe: is anyone serving this book?
+            return
         try:
             request = json.loads(line)
             courses_dir = Path(request["courses_dir"])
@@ -184,8 +225,8 @@ class BuildService:
                 }
             )
             return
-        with contextlib.suppress(OSError):  # the client went away: the build still counts
-            self._run(courses_dir, drafts, out_dir, send)
+        send({"accepted": True})
+        self._run(courses_dir, drafts, out_dir, send)
 
     def _run(
         self,
@@ -195,8 +236,7 @@ class BuildService:
         send: Callable[[dict[str, Any]], None],
     ) -> None:
         def progress(done: int, total: int, text: str) -> None:
-            with contextlib.suppress(OSError):
-                send({"progress": [done, total, text]})
+            send({"progress": [done, total, text]})
 
         try:
             built = self._build(courses_dir, drafts, out_dir, progress)

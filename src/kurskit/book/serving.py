@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kurskit.book.build import BookBuilder
 from kurskit.book.handoff import BuildService
@@ -27,7 +28,7 @@ class ServedBook:
         self.builder = builder
         self.drafts = False
         self._lock = threading.Lock()
-        self._since = time.time()
+        self._sources = builder.sources()
 
     def build(
         self,
@@ -41,7 +42,7 @@ class ServedBook:
         with self._lock:
             if drafts is not None:
                 self.drafts = drafts
-            self._since = time.time()  # an edit made during this build is seen next time
+            self._sources = self.builder.sources()  # an edit during this build is seen next
             return self.builder.build(drafts=self.drafts, out_dir=out_dir, on_progress=on_progress)
 
     def build_request(
@@ -55,9 +56,15 @@ class ServedBook:
             )
         return self.build(drafts=drafts, out_dir=out_dir, on_progress=on_progress)
 
+    def wait_for_builds(self) -> None:
+        """Return once no build runs (a handed-over one may, after the server stopped)."""
+        with self._lock:
+            pass
+
     def rebuild_if_edited(self) -> BookBuild | None:
-        """Rebuild when a course or setting file changed since the last build began."""
-        if not self.builder.sources_changed_since(self._since):
+        """Rebuild when a course or setting file was edited, added, removed or renamed since
+        the last build began."""
+        if self.builder.sources() == self._sources:
             return None
         return self.build()
 
@@ -102,8 +109,10 @@ def serve_book(
                 worker.join()  # after SIGTERM: the build under way ends first
             finally:
                 stop.requested = True
-            if failures:
-                raise failures[0]
+                stop.restore()
+        book.wait_for_builds()  # one handed over may still run (not after Ctrl+C)
+        if failures:
+            raise failures[0]
 
 
 def _serve(
@@ -137,11 +146,18 @@ class _StopRequest:
 
     def __init__(self) -> None:
         self.requested = False
+        self._previous: Any = None
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, self._request)
+            self._previous = signal.signal(signal.SIGTERM, self._request)
 
     def _request(self, *_: object) -> None:
         self.requested = True
+
+    def restore(self) -> None:
+        """Give SIGTERM back the handler it had before."""
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+            self._previous = None
 
 
 def _rebuild(book: ServedBook, on_event: Callable[[str], None] | None) -> None:

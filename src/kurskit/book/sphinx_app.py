@@ -63,6 +63,8 @@ class SphinxSession:
 
     def __init__(self, *, keep: bool = True) -> None:
         self.keep = keep
+        #: How many applications this session has made (a new one replaces the kept one).
+        self.applications = 0
         self._kept: _Kept | None = None
         self._log = io.StringIO()  # Sphinx's status and warning stream
 
@@ -147,6 +149,7 @@ class SphinxSession:
         except BaseException:
             namespace.close()
             raise
+        self.applications += 1
         builder = app.builder
         self._kept = _Kept(
             app=app,
