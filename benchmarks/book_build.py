@@ -18,6 +18,7 @@ Run: .venv/bin/python benchmarks/book_build.py
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import shutil
 import socket
@@ -136,8 +137,7 @@ def main() -> None:
                 medians.append(statistics.median(seconds))
             return medians[0], medians[1]
 
-        def new_process() -> None:
-            subprocess.run(kit_command, cwd=base, check=True, capture_output=True)
+        new_process = functools.partial(timed, kit_command, base)
 
         results: dict[str, tuple[float, float]] = {}
         with BookBuilder(courses_dir=courses, book_dir=book) as builder:

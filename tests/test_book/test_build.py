@@ -230,11 +230,14 @@ def test_importing_the_book_defers_the_iri_grammar() -> None:
 
 
 def test_search_indexes_norwegian_stems_with_a_local_stemmer(built_book: BuiltBook) -> None:
+    from kurskit.book.search import _stems
+
     text = (built_book.html / "searchindex.js").read_text("utf-8")
     index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     # The bokmål site is indexed with Sphinx's Norwegian stemmer (kilde, kildene -> kild),
     # and the browser stems queries with its JavaScript twin, served from _static.
     assert "kild" in index["terms"]
+    assert _stems("no").get("kildene") == "kild"  # stems are remembered between pages
     assert "NorwegianStemmer" in (built_book.html / "_static" / "language_data.js").read_text(
         "utf-8"
     )

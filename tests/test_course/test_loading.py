@@ -198,3 +198,21 @@ def test_competence_written_as_number_is_accepted(make_course: CourseFactory) ->
     loaded = load_course(make_course(course_yml=text))
     assert loaded.ok and loaded.course is not None
     assert loaded.course.competences == ["1.1", "1.2"]
+
+
+def test_a_notebook_cache_reads_only_files_changed_since(
+    make_course: CourseFactory, today: dt.date
+) -> None:
+    from kurskit.course.loading import NotebookCache
+
+    folder = make_course()
+    cache: NotebookCache = {}
+    first = load_course(folder, today=today, notebooks=cache)
+    again = load_course(folder, today=today, notebooks=cache)
+    assert again.notebooks["lesson.md"] is first.notebooks["lesson.md"]  # not read again
+    lesson = folder / "lesson.md"
+    lesson.write_text(lesson.read_text("utf-8") + "\nEn ny linje.\n", "utf-8")
+    edited = load_course(folder, today=today, notebooks=cache)
+    assert edited.notebooks["lesson.md"] is not first.notebooks["lesson.md"]
+    assert "En ny linje." in edited.notebooks["lesson.md"].notebook.cells[-1].source
+    assert edited.notebooks["test.ipynb"] is first.notebooks["test.ipynb"]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from kurskit.book.sphinx_app import BookBuildError
 
 # Loaded on first use: `kurskit book build` with a running `kurskit book serve` hands the
-# build over (build_client) and should not pay for importing Sphinx first.
+# build over (kurskit.book.handoff) and should not pay for importing Sphinx first.
 _EXPORTS = {
     "BookBuild": "kurskit.book.result",
     "BookBuildError": "kurskit.book.sphinx_app",

@@ -15,6 +15,7 @@ error. This module imports nothing heavy: it is the first thing `kurskit book bu
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -112,13 +113,8 @@ def _result(
         return None
     if "built" in message:
         built = message["built"]
-        return BookBuild(
-            html_dir=Path(built["html_dir"]),
-            project_dir=Path(built["project_dir"]),
-            courses=list(built["courses"]),
-            timings=dict(built["timings"]),
-            log=built["log"],
-        )
+        paths = {key: Path(built[key]) for key in ("html_dir", "project_dir")}
+        return BookBuild(**{**built, **paths})
     error = message.get("error") or {}
     if error.get("kind") == "source":
         raise BookSourceError(error["problems"])
@@ -194,7 +190,8 @@ class BuildService:
             # A client that went away (or a second server's probe) is no reason to stop:
             # the build still counts.
             with contextlib.suppress(OSError):
-                replies.write(json.dumps(message).encode() + b"\n")
+                text = json.dumps(message, default=str)  # paths as text
+                replies.write(text.encode() + b"\n")
                 replies.flush()
 
         connection.settimeout(ANSWER_SECONDS)  # a client that says nothing holds no thread
@@ -247,17 +244,7 @@ class BuildService:
         except Exception as error:  # the client reports it as a failed build
             send({"error": {"kind": "build", "message": str(error)}})
             return
-        send(
-            {
-                "built": {
-                    "html_dir": str(built.html_dir),
-                    "project_dir": str(built.project_dir),
-                    "courses": built.courses,
-                    "timings": built.timings,
-                    "log": built.log,
-                }
-            }
-        )
+        send({"built": dataclasses.asdict(built)})
         if self._on_event:
             seconds = sum(built.timings.values())
             self._on_event(f"Built for `kurskit book build` in {seconds:.1f} s.")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kurskit.book.build import BookBuilder
+from kurskit.book.build import BookBuilder, SourceSnapshot
 from kurskit.book.handoff import BuildService
 from kurskit.book.result import BookBuild
 from kurskit.progress import ProgressCallback
@@ -28,7 +28,7 @@ class ServedBook:
         self.builder = builder
         self.drafts = False
         self._lock = threading.Lock()
-        self._sources = builder.sources()
+        self._sources: SourceSnapshot = {}  # taken as each build begins
 
     def build(
         self,

@@ -207,7 +207,10 @@ def _load_notebook_once(path: Path, cache: NotebookCache | None) -> CourseNotebo
     shown = display(path)
     if cache is None:
         return load_notebook(path, shown)
-    info = path.stat()
+    try:
+        info = path.stat()
+    except OSError:  # gone since it was listed: load_notebook reports it
+        return load_notebook(path, shown)
     identity = (info.st_ino, info.st_size, info.st_mtime_ns, shown)
     known = cache.get(path)
     if known is None or known[0] != identity:
