@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.kurskit-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+HUB_PORT ?= 8010
 LAB_PORT ?= 8888
 # Jupyter refuses to run as root without this flag (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -13,29 +14,40 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 setup: $(STAMP)
 
-# Re-run only when the dependency list or the system setup changes.
-$(STAMP): pyproject.toml scripts/setup-system.sh
+# Jupyter configuration that the install copies into .venv (pyproject's shared-data).
+JUPYTER_CONFIG := $(shell find jupyter-config -type f)
+
+# Re-run only when the dependency list, the system setup or the installed configuration changes.
+$(STAMP): pyproject.toml scripts/setup-system.sh hub/package-lock.json $(JUPYTER_CONFIG)
 	bash scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[all]'
+	# JupyterHub's proxy (configurable-http-proxy), pinned in hub/package-lock.json.
+	npm ci --prefix hub --no-audit --no-fund --ignore-scripts
 	touch $(STAMP)
 
-# The main job on embedded defaults: check the bundled courses, build the static book and
-# serve it on http://$(HOST):$(PORT)/ (no external server needed).
+# The main job on embedded defaults: check the bundled courses, start JupyterHub for learners
+# on http://$(HOST):$(HUB_PORT)/ (with the answers service; the first run prints the admin's
+# password) and serve the static book on http://$(HOST):$(PORT)/ (no external server needed).
+# Ctrl+C stops both.
 serve: setup
 	$(BIN)/kurskit check courses
+	$(BIN)/kurskit hub serve --host $(HOST) --port $(HUB_PORT) & hub=$$!; \
+	trap 'kill $$hub 2>/dev/null; wait $$hub' EXIT INT TERM; \
 	$(BIN)/kurskit book serve --host $(HOST) --port $(PORT)
 
-# The courses in JupyterLab with live widgets (for course producers).
+# The courses in JupyterLab with live widgets (for course producers). A double-click opens a
+# MyST module as a notebook and /voila/render/<module> shows it as a Voilà app, through the
+# Jupyter configuration `setup` installs from jupyter-config/ (docs/widgets.md).
 lab: setup
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --no-browser $(ROOT_FLAG) \
 		--ServerApp.root_dir=courses --ServerApp.open_browser=False
 
 # The whole suite, slow and browser tests included (as CI runs it).
 test: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks jupyter-config
+	$(BIN)/ruff format --check src tests benchmarks jupyter-config
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -30,6 +30,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def jupyter_env(folder: Path, store_url: str, **extra: str) -> dict[str, str]:
+    """Environment for a Jupyter server a test starts: its own home, Jupyter config, data and
+    runtime folders under `folder`, and answers in `store_url`, never the user's own."""
+    home = folder / "home"
+    env = {
+        "HOME": str(home),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(home / ".local" / "share" / "jupyter" / "runtime"),
+        "KURSKIT_STORE_URL": store_url,
+    }
+    return {**env, **extra}
+
+
+#: Jupyter servers refuse to run as root without this flag (containers and CI run as root).
+ROOT_FLAGS = ["--allow-root"] if os.geteuid() == 0 else []
+
+
 def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -45,17 +46,34 @@ def today() -> dt.date:
     return dt.date(2026, 11, 22)
 
 
+@contextlib.contextmanager
+def environment_variable(name: str, value: str) -> Iterator[str]:
+    """`name` set to `value` (for this process and the kernels and servers it starts)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield value
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_answer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Every answer a test (or a kernel it starts) saves goes to a throwaway store."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'answers.sqlite'}"
-    previous = os.environ.get("KURSKIT_STORE_URL")
-    os.environ["KURSKIT_STORE_URL"] = url
-    yield url
-    if previous is None:
-        os.environ.pop("KURSKIT_STORE_URL", None)
-    else:
-        os.environ["KURSKIT_STORE_URL"] = previous
+    with environment_variable("KURSKIT_STORE_URL", url):
+        yield url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_shuffle_key() -> Iterator[str]:
+    """One fixed shuffle key for every test and the kernels it starts: orders are the same on
+    every run, and no test writes a key into the user's data folder."""
+    with environment_variable("KURSKIT_SHUFFLE_KEY", "kurskit-test-shuffle-key-0123456789abcdef"):
+        yield os.environ["KURSKIT_SHUFFLE_KEY"]
 
 
 @pytest.fixture(scope="session")

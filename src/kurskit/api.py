@@ -17,17 +17,21 @@ from kurskit.progress import ProgressCallback
 if TYPE_CHECKING:
     from kurskit.book.result import BookBuild
     from kurskit.course.checking import CheckReport
+    from kurskit.course.edition import EditionCourse
     from kurskit.grading.certificates import Certificate
     from kurskit.grading.generate import SourceAssignment
     from kurskit.grading.reports import SubmissionReport
     from kurskit.grading.results import LearnerResult
     from kurskit.grading.steps import StepResult
+    from kurskit.hub.settings import HubSettings
+    from kurskit.hub.users import HubClient
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
 __all__ = [
     "DEFAULT_BOOK_DIR",
     "DEFAULT_COURSES_DIR",
+    "DEFAULT_EDITION_DIR",
     "DEFAULT_GRADING_DIR",
     "CheckReport",
     "autograde",
@@ -39,11 +43,16 @@ __all__ = [
     "forget_learner",
     "generate_assignments",
     "grading_step",
+    "hub_client",
+    "hub_settings",
     "issue_certificates",
+    "learner_edition",
     "new_course",
     "release_feedback",
     "schema",
     "serve_book",
+    "serve_hub",
+    "set_hub_password",
     "store_settings",
     "verify_certificate",
 ]
@@ -51,6 +60,7 @@ __all__ = [
 DEFAULT_COURSES_DIR = Path("courses")
 DEFAULT_BOOK_DIR = Path("book")
 DEFAULT_GRADING_DIR = Path("grading")
+DEFAULT_EDITION_DIR = Path("learner-edition")
 
 
 def check(
@@ -96,6 +106,27 @@ def new_course(
     return scaffold_course(
         slug, language=language, root=Path(root), title=title, today=today or dt.date.today()
     )
+
+
+def learner_edition(
+    *, courses: Sequence[Path] = (), out: Path = DEFAULT_EDITION_DIR
+) -> list[EditionCourse]:
+    """Write every module of each course as a learner gets it, as .ipynb, into `out/<slug>/`.
+
+    This is what learners open (on the hub, on Binder, from the book's links): practice
+    questions keep their key for instant feedback, graded questions only their learner view
+    (no key), code exercises their starter code without solution or hidden tests, and each
+    question's spec sits in its cell's metadata, out of sight. Each course folder gets a
+    key-free course.yml and the images beside the notebooks. Each of `courses` is a course
+    folder, written whatever its status, or a folder of course folders, whose published
+    courses are written (the default: `courses/`). The same courses give the same bytes.
+    Files written before are replaced, other files in `out` are left alone. Raises ValueError
+    listing the problems when a course has errors, or when `out/<slug>` is its own source.
+    """
+    from kurskit.course.edition import select_edition_courses, write_learner_edition
+
+    chosen = select_edition_courses([Path(p) for p in courses] or [DEFAULT_COURSES_DIR])
+    return [write_learner_edition(loaded, Path(out)) for loaded in chosen]
 
 
 def schema(*, format: Literal["json", "markdown"] = "json") -> str:
@@ -289,7 +320,17 @@ def grading_step(
     """
     from kurskit.grading.steps import run_step
 
-    return run_step(step, Path(grading_dir) / course, assignment, on_progress)
+    result = run_step(step, Path(grading_dir) / course, assignment, on_progress)
+    if step == "feedback":  # hand grading is done: its scores go to the store too
+        from kurskit.grading.writeback import write_back
+        from kurskit.store.sql import open_store
+
+        store = open_store()
+        try:
+            write_back(Path(grading_dir) / course, store, assignment)
+        finally:
+            store.close()
+    return result
 
 
 def autograde(
@@ -315,8 +356,9 @@ def autograde(
     from kurskit.grading.autograde import AutogradeOptions
     from kurskit.grading.autograde import autograde as run
     from kurskit.grading.execution import RunLimits
-    from kurskit.grading.sandbox import Limits
     from kurskit.grading.widget_scores import WidgetScorer
+    from kurskit.grading.writeback import write_back
+    from kurskit.sandbox import Limits
     from kurskit.store.sql import open_store
 
     root = Path(grading_dir) / course
@@ -331,7 +373,9 @@ def autograde(
     store = open_store(store_url)
     try:
         scorer = WidgetScorer(root, store) if (root / "nbgrader_config.py").is_file() else None
-        return run(root, assignment, options, scorer, on_progress)
+        reports = run(root, assignment, options, scorer, on_progress)
+        write_back(root, store, assignment)  # xAPI passed/failed, and released scores
+        return reports
     finally:
         store.close()
 
@@ -376,3 +420,65 @@ def verify_certificate(
     from kurskit.grading.certificates import verify
 
     return verify(code, Path(grading_dir))
+
+
+def hub_settings(**values: Any) -> HubSettings:
+    """The hub's settings: the embedded defaults, with the given values (None: default)."""
+    from kurskit.hub.settings import HubSettings
+
+    return HubSettings.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+def serve_hub(
+    *, settings: HubSettings | None = None, on_event: Callable[[str], None] = print
+) -> int:
+    """Run JupyterHub with the answers service until it stops or Ctrl+C; its exit status.
+
+    The first run creates the admin account and reports its password through `on_event`.
+    """
+    import signal
+    import time
+    import urllib.request
+
+    from kurskit.hub.serve import prepare, start
+
+    settings = settings or hub_settings()
+    prepared = prepare(settings)
+    if prepared.admin_password:
+        on_event(
+            f"First run: log in as '{settings.admin}' with the password "
+            f"{prepared.admin_password} (also in {settings.state_dir}/admin-password)."
+        )
+    hub = start(settings, prepared)
+    previous = signal.signal(signal.SIGTERM, lambda *_: hub.terminate())
+    try:
+        ready = f"{settings.public_url}/hub/api/"
+        while hub.poll() is None:
+            try:
+                with urllib.request.urlopen(ready, timeout=2):
+                    on_event(f"JupyterHub: {settings.public_url}/hub/")
+                    break
+            except OSError:
+                time.sleep(0.5)
+        return hub.wait()
+    except KeyboardInterrupt:
+        hub.terminate()
+        return hub.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if hub.poll() is None:
+            hub.kill()
+
+
+def hub_client(*, settings: HubSettings | None = None) -> HubClient:
+    """The running hub's REST API as the admin service, for users, cohorts and instructors."""
+    from kurskit.hub.users import HubClient
+
+    return HubClient(settings or hub_settings())
+
+
+def set_hub_password(name: str, password: str, *, settings: HubSettings | None = None) -> None:
+    """Create or update a hub account that may log in (NativeAuthenticator), authorised."""
+    from kurskit.hub.users import set_password
+
+    set_password(settings or hub_settings(), name, password)

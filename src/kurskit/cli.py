@@ -117,6 +117,30 @@ def schema(
     typer.echo(api.schema(format="markdown" if format == "markdown" else "json"), nl=False)
 
 
+@app.command("learner-edition")
+def learner_edition(
+    courses: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Course folders (written whatever their status) or folders of courses (their "
+            "published ones). Default: courses/"
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder the edition is written to, one folder per course.")
+    ] = api.DEFAULT_EDITION_DIR,
+) -> None:
+    """Write every module as a learner gets it (.ipynb, no graded key) for the hub and Binder."""
+    try:
+        written = api.learner_edition(courses=courses or [], out=out)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+    for edition in written:
+        output.print(f"{edition.folder}: {len(edition.notebooks)} notebook(s)", highlight=False)
+    output.print(f"Learner edition of {len(written)} course(s) in {out}.", highlight=False)
+
+
 store_app = typer.Typer(
     name="store",
     help="The answer store: where it is, export, feedback release, forgetting a learner.",
@@ -411,8 +435,8 @@ def grade_autograde(
     grading: GradingFolder = api.DEFAULT_GRADING_DIR,
 ) -> None:
     """Autograde submissions in parallel, each in its own sandboxed kernel; never a silent 0."""
-    from kurskit.grading.sandbox import isolation_report
     from kurskit.grading.summary import summary
+    from kurskit.sandbox import isolation_report
 
     with _grading_errors(), ProgressBar(enabled=True, title="grading") as on_progress:
         reports = api.autograde(
@@ -505,3 +529,126 @@ class ProgressBar:
     def __exit__(self, *exc: object) -> None:
         if self.enabled:
             self.bar.stop()
+
+
+hub_app = typer.Typer(
+    name="hub",
+    help="JupyterHub for learners: the hub with the answers service, accounts and cohorts.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(hub_app, name="hub")
+
+StateFolder = Annotated[
+    Path | None,
+    typer.Option(
+        "--state-dir", help="The hub's database, secrets, homes and answers (default: user data)."
+    ),
+]
+HubPort = Annotated[int | None, typer.Option("--port", help="Port of the hub (default 8010).")]
+
+
+@contextlib.contextmanager
+def _hub_errors() -> Iterator[None]:
+    """Print what the hub refused, or why it cannot start, and exit with 1."""
+    from kurskit.hub.users import HubError
+
+    try:
+        yield
+    except (HubError, ValueError) as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+
+
+@hub_app.command("serve")
+def hub_serve(
+    host: Annotated[str, typer.Option(help="Address of the hub.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(help="Port of the hub; it also uses the next three on 127.0.0.1.")
+    ] = 8010,
+    courses: Annotated[
+        Path, typer.Option(help="The course sources; only the answers service reads them.")
+    ] = api.DEFAULT_COURSES_DIR,
+    edition: Annotated[
+        Path | None,
+        typer.Option(help="A learner edition to copy into every learner's home."),
+    ] = None,
+    state_dir: StateFolder = None,
+    sso: Annotated[
+        Path | None,
+        typer.Option(help="TOML file with [oidc] (e.g. Feide) or [lti13]: sign in through it."),
+    ] = None,
+    no_isolation: Annotated[
+        bool,
+        typer.Option(
+            "--no-isolation",
+            help="Run learners' servers without the sandbox (only where all are trusted).",
+        ),
+    ] = False,
+) -> None:
+    """Run JupyterHub with the answers service, sandboxed learner servers and the idle culler."""
+    with _hub_errors(), contextlib.suppress(KeyboardInterrupt):
+        settings = api.hub_settings(
+            host=host,
+            port=port,
+            courses_dir=courses,
+            edition_dir=edition,
+            state_dir=state_dir,
+            sso_file=sso,
+            isolate=not no_isolation,
+        )
+        code = api.serve_hub(settings=settings, on_event=lambda t: output.print(t, highlight=False))
+        raise typer.Exit(code)
+
+
+@hub_app.command("password")
+def hub_password(
+    name: Annotated[str, typer.Argument(help="The hub user name.")],
+    password_file: Annotated[
+        typer.FileText,
+        typer.Option("--password-file", help="Read the password from this file (- for stdin)."),
+    ],
+    state_dir: StateFolder = None,
+) -> None:
+    """Create or reset an account that may log in to the hub (authorised at once)."""
+    with _hub_errors():
+        password = password_file.read().strip()
+        api.set_hub_password(name, password, settings=api.hub_settings(state_dir=state_dir))
+    output.print(f"{name} may log in.", highlight=False)
+
+
+@hub_app.command("cohort")
+def hub_cohort(
+    name: Annotated[str, typer.Argument(help="The cohort, e.g. a library or region: oslo-2026.")],
+    members: Annotated[list[str], typer.Argument(help="Learners and instructors to add.")],
+    state_dir: StateFolder = None,
+    port: HubPort = None,
+) -> None:
+    """Add learners (and the instructors who follow them) to a cohort, a hub group."""
+    with _hub_errors():
+        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
+        client.add_to_cohort(name, members)
+    output.print(f"cohort {name}: added {', '.join(members)}", highlight=False)
+
+
+@hub_app.command("instructor")
+def hub_instructor(
+    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+    names: Annotated[list[str], typer.Argument(help="The instructors to add.")],
+    state_dir: StateFolder = None,
+    port: HubPort = None,
+) -> None:
+    """Make hub users instructors of a course: they read its answers in their own cohorts."""
+    with _hub_errors():
+        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
+        client.add_instructors(course, names)
+    output.print(f"instructors of {course}: added {', '.join(names)}", highlight=False)
+
+
+@hub_app.command("groups")
+def hub_groups(state_dir: StateFolder = None, port: HubPort = None) -> None:
+    """List the cohorts and instructor groups with their members."""
+    with _hub_errors():
+        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
+        for group, members in client.cohorts().items():
+            output.print(f"{group}: {', '.join(members) or '(empty)'}", highlight=False)

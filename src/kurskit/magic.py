@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -57,7 +58,18 @@ class _UnavailableSink:
 
 @cache
 def _sink() -> Any:
+    """On a hub, the answers service (the kernel never opens the store); elsewhere the local
+    store of the person running the notebook."""
     try:
+        from kurskit.store.identity import HUB_USER_VARIABLE
+        from kurskit.store.service_sink import ServiceSink
+
+        if (service := ServiceSink.from_environment()) is not None:
+            return service
+        if os.environ.get(HUB_USER_VARIABLE):
+            # A hub server without the service: opening the store here would let this kernel
+            # read and write every learner's answers, so answers are not saved at all.
+            raise RuntimeError("this hub has no kurskit answers service configured")
         from kurskit.store.sink import default_sink
 
         return default_sink()

@@ -1,5 +1,5 @@
 """The built book: pages and toc from courses/, no remote resources, no answer keys, feeds,
-launch links, page languages."""
+launch links to the learner edition (never to a course source), page languages."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ class ResourceLinks(HTMLParser):
             self.urls.append(values["href"] or "")
         if values.get("style"):
             self.urls += CSS_URL.findall(values["style"] or "")
+
+
+class Links(HTMLParser):
+    """Every href of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for name, value in attrs if name == "href" and value]
 
 
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
@@ -156,23 +167,49 @@ def test_feeds_parse_and_list_every_published_course(built_book: BuiltBook) -> N
         assert entry.findtext("a:updated", namespaces=ns)
 
 
-def test_launch_links_have_the_exact_shape(built_book: BuiltBook) -> None:
+def test_launch_links_open_the_learner_edition(built_book: BuiltBook) -> None:
     settings = built_book.settings
-    path = "courses/hemligt/ovning.md"
-    binder = "https://mybinder.org/v2/gh/kurskit/kurskit/main?urlpath=lab/tree/" + path
-    hub = (
-        "https://hub.example.org/hub/user-redirect/git-pull?"
-        "repo=https%3A//github.com/kurskit/kurskit&urlpath=lab/tree/kurskit/"
-        + path
-        + "&branch=main"
-    )
-    assert binder_url(settings, path) == binder
-    assert jupyterhub_url(settings, path) == hub
+    binder = "https://mybinder.org/v2/gh/kurskit/kurskit/main?urlpath="
+    hub = "https://hub.example.org/hub/user-redirect/"
+    links = {
+        binder + "lab/tree/learner-edition/hemligt/ovning.ipynb": binder_url(
+            settings, "hemligt", "ovning.md"
+        ),
+        binder + "voila/render/learner-edition/hemligt/ovning.ipynb": binder_url(
+            settings, "hemligt", "ovning.md", app=True
+        ),
+        hub + "lab/tree/hemligt/ovning.ipynb": jupyterhub_url(settings, "hemligt", "ovning.md"),
+        hub + "voila/render/hemligt/ovning.ipynb": jupyterhub_url(
+            settings, "hemligt", "ovning.md", app=True
+        ),
+    }
+    assert list(links.values()) == list(links)
     page = (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
-    assert binder in page and hub in page  # the theme's launch buttons
+    assert all(f'href="{url}"' in page for url in links)  # the page's launch buttons
     graded = (built_book.html / "courses/hemligt/prov.html").read_text("utf-8")
-    live = jupyterhub_url(settings, "courses/hemligt/prov.md")
-    assert f'href="{live.replace("&", "&amp;")}"' in graded  # the graded question's live link
+    # the graded question's links: live in JupyterLab, and as an app
+    assert f'href="{hub}lab/tree/hemligt/prov.ipynb">Öppna den interaktiva versionen' in graded
+    assert f'href="{hub}voila/render/hemligt/prov.ipynb">Öppna som app' in graded
+    moved = settings.model_copy(
+        update={"jupyterhub_edition_folder": "/kurs/", "repository_url": ""}
+    )
+    assert jupyterhub_url(moved, "hemligt", "a b.md") == hub + "lab/tree/kurs/hemligt/a%20b.ipynb"
+    assert binder_url(moved, "hemligt", "ovning.md") == ""  # Binder needs the repository
+
+
+def test_no_link_leads_to_a_course_source(built_book: BuiltBook) -> None:
+    site = built_book.settings.site_url
+    elsewhere: list[tuple[str, str]] = []
+    for path in built_book.html.rglob("*.html"):
+        links = Links()
+        links.feed(path.read_text("utf-8"))
+        elsewhere += [
+            (path.name, url) for url in links.urls if remote(url) and not url.startswith(site)
+        ]
+    assert any("learner-edition" in url for _, url in elsewhere)
+    for page, url in elsewhere:
+        assert "git-pull" not in url and "courses/" not in url, (page, url)
+        assert not url.endswith((".md", ".md.txt")), (page, url)
 
 
 def test_notebooks_can_be_downloaded_as_ipynb(built_book: BuiltBook) -> None:

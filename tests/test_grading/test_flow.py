@@ -4,6 +4,8 @@ learners fetch and submit → collect → autograde → feedback → export."""
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from typer.testing import CliRunner
 
 from kurskit.cli import app
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
+from kurskit.store.export import export_answers
+from kurskit.store.progress import read_courses
 from kurskit.store.sql import open_store
 from kurskit.widgets.context import context_for
 from tests.swedish_course import make_courses
@@ -81,8 +85,30 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     assert re.search(r"submissions\s+3", graded) and re.search(
         r"flagged \(see reasons\)\s+0", graded
     )
+    # The grades reached the store: xAPI has each learner's course result.
+    store = open_store()
+    statements = io.StringIO()
+    export_answers(store, statements, format="xapi", courses=read_courses(courses))
+    store.close()
+    results = {
+        (s["actor"]["account"]["name"], s["verb"]["id"].rsplit("/", 1)[1])
+        for s in json.loads(statements.getvalue())
+        if s["verb"]["id"].endswith(("/passed", "/failed"))
+    }
+    store = open_store()
+    pseudonyms = {name: store.pseudonym(name) for name in ANSWERS}
+    stored_after_autograde = store.count()
+    store.close()
+    assert results == {
+        (pseudonyms["anna"], "passed"),
+        (pseudonyms["bo"], "passed"),
+        (pseudonyms["cia"], "failed"),
+    }
     feedback = kurskit("feedback", "hemligt", "prov")
     assert re.search(r"feedback notebooks written\s+3", feedback), feedback
+    store = open_store()
+    assert store.count() == stored_after_autograde  # the same grades are not written twice
+    store.close()
     kurskit("export", "hemligt")
     with (root / "grades.csv").open(encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}

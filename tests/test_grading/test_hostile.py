@@ -12,8 +12,8 @@ from kurskit.grading.autograde import AutogradeOptions, autograde
 from kurskit.grading.execution import RunLimits
 from kurskit.grading.export import export_grades
 from kurskit.grading.reports import SubmissionReport
-from kurskit.grading.sandbox import Limits
 from kurskit.grading.widget_scores import WidgetScorer
+from kurskit.sandbox import Limits
 from kurskit.store.sql import open_store
 from tests.test_grading.submissions import (
     CORRECT,

@@ -284,6 +284,19 @@ def test_code_exercise_runs_its_visible_checks_in_the_kernel(sink: LocalSink) ->
     assert widget.result["verdict"] == "passed"
 
 
+def test_a_code_exercise_without_its_spec_still_runs_its_visible_checks(sink: LocalSink) -> None:
+    shell = InteractiveShell.instance()
+    question = spec("code", solution="def g():\n    return 3\n", tests="assert g() == 3\n")
+    view = learner_view(question, hide_key=True)  # the learner edition has no full spec
+    widget = QuestionWidget(view, context=CONTEXT, sink=sink, spec=None)
+    shell.run_cell("def g():\n    return 0\n")
+    widget.check()
+    assert widget.result["verdict"] == "failed"
+    shell.run_cell("def g():\n    return 3\n")
+    widget.check()
+    assert widget.result["verdict"] == "passed"
+
+
 def test_redacted_view_without_spec_stores_pending(store: AnswerStore, sink: LocalSink) -> None:
     question = spec("numeric", answer=5, graded=True)
     view = learner_view(question)  # as in a released notebook

@@ -1,9 +1,11 @@
-"""A learner answers gallery questions in Voilà with keyboard and mouse, in a real Chromium."""
+"""A learner answers gallery questions in Voilà with keyboard and mouse, in a real Chromium, and
+Voilà renders a MyST module of the bundled course."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,16 @@ import pytest
 
 from kurskit.course.notebook import read_notebook_file, write_notebook_file
 from kurskit.store.sql import open_store
-from tests.browser import free_port, server
+from tests.browser import free_port, jupyter_env, server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-GALLERY = Path(__file__).resolve().parents[2] / "widgets"
+REPO = Path(__file__).resolve().parents[2]
+GALLERY = REPO / "widgets"
 LEARNER = "voila-learner"
+#: Outside a hub the learner is the operating-system user (JUPYTERHUB_USER would mean a hub,
+#: where a kernel without the answers service saves nothing).
+AS_LEARNER = {"USER": LEARNER, "LOGNAME": LEARNER}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +32,13 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]
     for name in ("01-single-choice", "04-numeric"):
         write_notebook_file(read_notebook_file(GALLERY / f"{name}.md"), folder / f"{name}.ipynb")
     store_url = f"sqlite:///{folder / 'answers.sqlite'}"
+    with running_voila(folder, folder, store_url) as base:
+        yield base, store_url
+
+
+@contextmanager
+def running_voila(target: Path, folder: Path, store_url: str) -> Iterator[str]:
+    """Standalone `voila TARGET` (a notebook or a folder) on 127.0.0.1; yields its address."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -35,11 +48,11 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]
         "--no-browser",
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
-        str(folder),
+        str(target),
     ]
-    env = {"KURSKIT_STORE_URL": store_url, "JUPYTERHUB_USER": LEARNER}
+    env = jupyter_env(folder, store_url, **AS_LEARNER)
     with server(command, f"{base}/", env, folder / "voila.log"):
-        yield base, store_url
+        yield base
 
 
 def open_page(browser: Any, url: str) -> Any:
@@ -105,3 +118,25 @@ def test_numeric_by_mouse_and_reopened(voila: tuple[str, str], chromium: Any) ->
     assert again.get_by_role("textbox").input_value() == "170"
     again.get_by_text("Your earlier answer from").wait_for(timeout=10_000)
     again.close()
+
+
+def test_a_myst_module_of_the_course_in_norwegian(tmp_path: Path, chromium: Any) -> None:
+    """`voila courses/kildekritikk/04-prove.md`: the installed Voilà configuration renders the
+    MyST module as a notebook, and its widgets speak the course's language."""
+    store_url = f"sqlite:///{tmp_path / 'answers.sqlite'}"
+    module = REPO / "courses" / "kildekritikk" / "04-prove.md"
+    with running_voila(module, tmp_path, store_url) as base:
+        page = chromium.new_page()
+        page.goto(f"{base}/", timeout=120_000)
+        submit = page.get_by_role("button", name="Lever svaret")
+        submit.first.wait_for(timeout=120_000)
+        graded = page.get_by_text("Vurdert spørsmål", exact=True)
+        assert graded.count() == page.locator(".kk-question").count() >= submit.count() > 1
+        first = page.locator(".kk-question").first
+        first.get_by_role("radio").first.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+        first.locator(".kk-status", has_text="Svaret er levert.").wait_for(timeout=30_000)
+        page.close()
+    [stored] = answers(store_url, "prove-innsnevre")
+    assert stored.status == "pending" and stored.score is None

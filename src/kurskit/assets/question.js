@@ -1,6 +1,8 @@
 // kurskit question widget: renders one question from its learner view (no answer key in it).
 // The kernel checks answers with kurskit.course.score() and sends back `result`; this file
 // only draws, collects the response and announces results. Shared by every question type.
+// anywidget loads it through its default export (`export default { render }`); the static
+// book imports the same default export and calls its `render` with a stand-in model.
 
 let counter = 0;
 
@@ -203,9 +205,30 @@ export function wording(result, strings) {
   return `${text} ${fill(strings.points, { score: formatNumber(result.score), max: formatNumber(result.max) })}`;
 }
 
-export function render({ model, el }) {
+// Keys that reach a notebook from inside the widget would act on the notebook, not the
+// question. JupyterLab 4 listens for keydown on the notebook and on document in the bubble
+// phase: arrow keys move to another cell, single letters are cell commands (a, b, d d …),
+// any key in a cell that is not the active one pulls focus to the active cell, and for
+// Enter it cancels the `insertLineBreak` input that would submit the form. Lumino's
+// `data-lm-suppress-shortcuts` would silence only the shortcuts, not the focus and Enter
+// handling, and also the ones a learner still wants, so the widget stops the keys it owns
+// here instead. Tab, Escape, Shift+Enter (run the cell) and shortcuts with Ctrl, Alt or Meta
+// still reach the page.
+function passesThrough(event) {
+  return event.key === "Tab" || event.key === "Escape" || event.ctrlKey || event.altKey || event.metaKey ||
+    (event.shiftKey && event.key === "Enter");
+}
+
+function keepOwnKeys(root) {
+  root.addEventListener("keydown", (event) => {
+    if (!passesThrough(event)) event.stopPropagation();
+  });
+}
+
+function render({ model, el }) {
   const uid = `kk${Date.now().toString(36)}${(counter++).toString(36)}`;
   const root = h("section", { class: "kk-question" });
+  keepOwnKeys(root);
   el.append(root);
   let read = null;
 
@@ -277,14 +300,22 @@ export function render({ model, el }) {
   let showResult = () => {};
   let showSaved = () => {};
   let showLimits = () => {};
-  model.on("change:result", () => showResult());
-  model.on("change:save_state", () => showSaved());
-  model.on("change:save_message", () => showSaved());
-  model.on("change:notice", () => showLimits());
-  model.on("change:locked", () => showLimits());
+  const listeners = {
+    "change:result": () => showResult(),
+    "change:save_state": () => showSaved(),
+    "change:save_message": () => showSaved(),
+    "change:notice": () => showLimits(),
+    "change:locked": () => showLimits(),
+    "change:view": build,
+    "change:strings": build,
+  };
+  for (const [event, listener] of Object.entries(listeners)) model.on(event, listener);
   build();
-  model.on("change:view", build);
-  model.on("change:strings", build);
+  // anywidget calls this when the view goes away (a cell re-run, a closed tab), so a model
+  // shown more than once does not keep drawing into views that are gone.
+  return () => {
+    for (const [event, listener] of Object.entries(listeners)) model.off(event, listener);
+  };
 }
 
 export default { render };

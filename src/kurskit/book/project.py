@@ -10,14 +10,14 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kurskit.book.feeds import atom_feed, catalog_json
-from kurskit.book.launch import live_url, theme_launch_config
+from kurskit.book.launch import app_url, launch_buttons, live_url
 from kurskit.book.pages import catalog_page, course_page
 from kurskit.book.result import BookSourceError
 from kurskit.book.search import search_language
@@ -30,6 +30,7 @@ from kurskit.course.loading import (
     load_course,
 )
 from kurskit.course.model import Course, Status
+from kurskit.i18n import translate
 
 STATIC_DIR = "_kurskit_static"  # not `_static`: Jupyter Book adds every .js there to every page
 EXTRA_DIR = "_extra"  # copied as-is to the site root (feeds)
@@ -104,10 +105,15 @@ def generate_project(
             page = f"{base}/{module.file}"
             source = loaded.notebooks[module.file]  # read and checked by load_course
             assert source.notebook is not None  # an unreadable notebook is an error: no build
-            link = live_url(settings, page)
-            fingerprint = _fingerprint(source.notebook, module.file, course.language, link)
+            links = (
+                live_url(settings, course.slug, module.file),
+                app_url(settings, course.slug, module.file),
+            )
+            fingerprint = _fingerprint(source.notebook, module.file, course.language, links)
             if page not in cache or cache[page][0] != fingerprint:
-                copy = book_notebook(source.notebook, language=course.language, live_url=link)
+                copy = book_notebook(
+                    source.notebook, language=course.language, live_url=links[0], app_url=links[1]
+                )
                 cache[page] = (fingerprint, _notebook_text(copy, module.file))
             write(page, cache[page][1])
         chapters.append(
@@ -138,13 +144,13 @@ def generate_project(
     return project
 
 
-def _fingerprint(notebook: Any, file: str, language: str, link: str) -> str:
+def _fingerprint(notebook: Any, file: str, language: str, links: tuple[str, str]) -> str:
     """What a notebook's page is made from. Not the cell ids jupytext invents at every read of
     a MyST file: they are not written to its page."""
     cells = notebook.cells
     if not file.endswith(".ipynb"):
         cells = [{key: value for key, value in cell.items() if key != "id"} for cell in cells]
-    data = [notebook.metadata, cells, language, link]
+    data = [notebook.metadata, cells, language, links]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -178,6 +184,20 @@ def _remove_stale(courses_folder: Path, wanted: set[Path]) -> None:
         shutil.rmtree(courses_folder)
 
 
+def _launch_buttons(settings: BookSettings, courses: list[Course]) -> dict[str, dict[str, Any]]:
+    """page name → its launch group (label and buttons), as plain data for the Sphinx config."""
+    groups = {}
+    for course in courses:
+        for module in course.modules:
+            page = f"{COURSES_DIR}/{course.slug}/{Path(module.file).with_suffix('').as_posix()}"
+            buttons = launch_buttons(settings, course.slug, module.file, course.language)
+            groups[page] = {
+                "label": translate("open_live", course.language),
+                "buttons": [asdict(button) for button in buttons],
+            }
+    return groups
+
+
 def _config(settings: BookSettings, courses: list[Course]) -> str:
     config: dict[str, Any] = {
         "title": settings.title,
@@ -196,7 +216,9 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
             "branch": settings.branch,
             "path_to_book": "",
         },
-        "launch_buttons": theme_launch_config(settings),
+        # The theme's launch buttons would open the course source, with its graded keys;
+        # kurskit draws its own, to the learner edition (`kurskit_launch_buttons`).
+        "launch_buttons": {"binderhub_url": "", "jupyterhub_url": ""},
         "html": {
             "use_repository_button": bool(settings.repository_url),
             "home_page_in_navbar": True,
@@ -220,6 +242,7 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
                 "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/embed-amd.js": {}},
                 "mathjax_path": "vendor/mathjax/tex-chtml.js",
                 "kurskit_page_languages": {f"{COURSES_DIR}/{c.slug}": c.language for c in courses},
+                "kurskit_launch_buttons": _launch_buttons(settings, courses),
             },
         },
     }

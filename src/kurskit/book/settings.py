@@ -30,7 +30,10 @@ class BookSettings(BaseModel):
     )
     repository_url: str = Field(
         default="",
-        description="Git repository holding the courses; launch links open its notebooks.",
+        description=(
+            "Git repository holding the courses; Binder builds the learner edition from it "
+            "(binder/) and the Binder links open that."
+        ),
     )
     branch: str = Field(default="main", description="Branch the launch links use.")
     binderhub_url: str = Field(
@@ -38,10 +41,20 @@ class BookSettings(BaseModel):
     )
     jupyterhub_url: str = Field(
         default="",
-        description="Your JupyterHub; launch links pull the repository with nbgitpuller.",
+        description=(
+            "Your JupyterHub; launch links open the learner edition in each learner's home."
+        ),
+    )
+    jupyterhub_edition_folder: str = Field(
+        default="",
+        description=(
+            "Folder in each learner's hub home holding the learner edition's course folders "
+            "(empty: the home itself, where the hub puts them)."
+        ),
     )
     notebook_interface: str = Field(
-        default="jupyterlab", description="Interface the launch links open: jupyterlab or classic."
+        default="jupyterlab",
+        description="Interface the launch links open: jupyterlab or classic (apps open in Voilà).",
     )
     logo: str = Field(default="logo.svg", description="Logo file in book/ (empty for none).")
 

@@ -1,8 +1,10 @@
-"""Sphinx extension for the kurskit book: its scripts and styles, and each page's language."""
+"""Sphinx extension for the kurskit book: its scripts and styles, each page's language and its
+launch buttons."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,43 @@ def _page_language(
         if pagename == prefix or pagename.startswith(prefix + "/"):
             context["language"] = language
             return
+
+
+def _launch_buttons(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # Drawn as the theme draws its own launch group (which kurskit turns off: it would open
+    # the course source), with links to the learner edition made by `kurskit.book.launch`.
+    group = app.config.kurskit_launch_buttons.get(pagename)
+    if not group or not group["buttons"] or "header_buttons" not in context:
+        return
+    buttons = [{"type": "link", "tooltip": b["text"], **b} for b in group["buttons"]]
+    context["header_buttons"].append(
+        {
+            "type": "group",
+            "tooltip": group["label"],
+            "icon": "fas fa-rocket",
+            "label": "launch-buttons",
+            "buttons": buttons,
+        }
+    )
+
+
+def _notebook_download(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # The theme offers a MyST page's executed notebook for download only while its own launch
+    # buttons are on, so kurskit does the same: the book's copy (graded questions without
+    # their keys) as `_sources/<page>.ipynb`, before the theme draws its download button.
+    source = str(context.get("sourcename", ""))
+    if not source.endswith((".md", ".md.txt")) or "kernelspec" not in app.env.metadata[pagename]:
+        return
+    executed = (Path(app.outdir).parent / "jupyter_execute" / pagename).with_suffix(".ipynb")
+    if executed.is_file():
+        target = (Path(app.outdir) / "_sources" / pagename).with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(executed, target)
+        context["ipynb_source"] = pagename + ".ipynb"
 
 
 def _toggle_label_script(app: Sphinx) -> None:
@@ -46,6 +85,7 @@ def _cache_compiled_templates(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("kurskit_page_languages", {}, "html")
+    app.add_config_value("kurskit_launch_buttons", {}, "html")
     app.add_css_file("kurskit/question.css")
     app.add_css_file("kurskit/book.css")
     app.add_js_file("kurskit/book.js", type="module")
@@ -54,5 +94,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _toggle_label_script)
     app.connect("builder-inited", _cache_compiled_templates)
     app.connect("html-page-context", _page_language)
+    app.connect("html-page-context", _notebook_download, priority=499)  # before the theme's 501
+    app.connect("html-page-context", _launch_buttons, priority=502)  # after the theme's 501
     remember_stems(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

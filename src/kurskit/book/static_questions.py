@@ -1,5 +1,5 @@
 """Question cells made static for the book: practice quizzes checked in the browser, graded
-questions shown without their key and with a link to the live version."""
+questions shown without their key and with links to the learner edition (live and as an app)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from kurskit.i18n import catalogue, translate
 
 
 def book_notebook(
-    notebook: nbformat.NotebookNode, *, language: str, live_url: str
+    notebook: nbformat.NotebookNode, *, language: str, live_url: str, app_url: str = ""
 ) -> nbformat.NotebookNode:
     """A copy of a course notebook for the book: question cells become static HTML."""
     copy = nbformat.from_dict(notebook)
@@ -30,7 +30,9 @@ def book_notebook(
         if cell.cell_type == "code" and cell.source.strip() == LOAD_EXTENSION:
             continue  # the book has no live widgets; nothing to load
         if is_question_cell(cell):
-            html = question_html(question_body(cell), language=language, live_url=live_url)
+            html = question_html(
+                question_body(cell), language=language, live_url=live_url, app_url=app_url
+            )
             if first_question:  # the interface strings, once per page
                 html = strings_script(language) + html
                 first_question = False
@@ -52,25 +54,27 @@ def strings_script(language: str) -> str:
     return f"{tag}{strings}</script>\n"
 
 
-def question_html(body: str, *, language: str, live_url: str) -> str:
+def question_html(body: str, *, language: str, live_url: str, app_url: str = "") -> str:
     """One question: a mount point for the browser renderer, or, when graded, a read-only card."""
     spec = parse_question(yaml.safe_load(body))
     if spec.graded:
-        return graded_card(learner_view(spec), language=language, live_url=live_url)
+        view = learner_view(spec)
+        return graded_card(view, language=language, live_url=live_url, app_url=app_url)
     view = with_html(learner_view(spec, hide_key=False))
     data = escape(json.dumps(view, ensure_ascii=False), quote=True)
     return f'<div class="kk-static-question" data-lang="{language}" data-view="{data}"></div>'
 
 
-def graded_card(view: dict[str, Any], *, language: str, live_url: str) -> str:
-    """A graded question as text: prompt and options, no controls, no key, a live link."""
+def graded_card(view: dict[str, Any], *, language: str, live_url: str, app_url: str = "") -> str:
+    """A graded question as text: prompt and options, no controls, no key; links to the
+    learner edition, live and as an app."""
     view = with_html(view)
     entries = view.get("options") or view.get("items") or []
     listing = "".join(f"<li>{entry['html']}</li>" for entry in entries)
-    link = (
-        f' <a href="{escape(live_url, quote=True)}">{escape(translate("open_live", language))}</a>'
-        if live_url
-        else ""
+    link = "".join(
+        f' <a href="{escape(url, quote=True)}">{escape(translate(key, language))}</a>'
+        for key, url in (("open_live", live_url), ("open_app", app_url))
+        if url
     )
     return (
         f'<section class="kk-question kk-graded kk-graded-static" lang="{language}">'

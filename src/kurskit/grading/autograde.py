@@ -46,7 +46,6 @@ from kurskit.grading.marks import (
 )
 from kurskit.grading.nbgrader_course import NbgraderCourse, open_course
 from kurskit.grading.reports import SubmissionReport, write_report
-from kurskit.grading.sandbox import Limits
 from kurskit.grading.submissions import (
     Submission,
     UnreadableNotebookError,
@@ -58,6 +57,7 @@ from kurskit.grading.tamper import grade_id as grade_id_of
 from kurskit.grading.tamper import restore
 from kurskit.grading.widget_scores import WidgetScorer
 from kurskit.progress import ProgressCallback
+from kurskit.sandbox import Limits
 
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 AFTER_EXECUTION = [

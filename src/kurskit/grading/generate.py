@@ -22,8 +22,9 @@ import nbformat
 import yaml
 
 from kurskit.course.cells import is_question_cell, question_body
+from kurskit.course.context_file import write_context_file
 from kurskit.course.loading import LoadedCourse
-from kurskit.course.model import COURSE_FILE, ModuleKind
+from kurskit.course.model import ModuleKind
 from kurskit.course.notebook import read_notebook_file
 from kurskit.course.questions import CodeExercise, Reflection, parse_question
 from kurskit.course.redact import learner_view
@@ -102,7 +103,7 @@ def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[Sourc
         target.parent.mkdir(parents=True, exist_ok=True)
         notebook = read_notebook_file(loaded.folder / module.file)
         nbformat.write(source_notebook(notebook), target)
-        _write_context(target.parent, course.slug, course.title, course.language, module.title)
+        write_context_file(target.parent, course, {target.name: module})
         written.append(SourceAssignment(name, target))
         scored[name] = {"module": module.file, "questions": _store_scored(notebook)}
     (grading_root / CONFIG_FILE).write_text(nbgrader_config(course.slug), "utf-8")
@@ -111,21 +112,6 @@ def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[Sourc
     document = {"course": course.slug, "assignments": scored}
     questions.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
     return written
-
-
-def _write_context(folder: Path, slug: str, title: str, language: str, module: str) -> None:
-    """A course.yml released beside the notebook, naming only the course and this module (no
-    key): the widgets in a learner's fetched copy then find their course, module and language
-    as they do in the course folder, so their answers are stored where grading looks."""
-    notebook = f"{folder.name}.ipynb"
-    context = {
-        "slug": slug,
-        "title": title,
-        "language": language,
-        "modules": [{"file": notebook, "title": module, "kind": "assessment"}],
-    }
-    text = yaml.safe_dump(context, allow_unicode=True, sort_keys=False)
-    (folder / COURSE_FILE).write_text(text, "utf-8")
 
 
 def _store_scored(notebook: nbformat.NotebookNode) -> dict[str, Any]:

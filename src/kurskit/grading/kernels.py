@@ -22,7 +22,7 @@ from typing import Any
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
-from kurskit.grading.sandbox import Limits, sandbox_command, sandbox_environment
+from kurskit.sandbox import Limits, sandbox_command, sandbox_environment
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60.0

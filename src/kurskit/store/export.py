@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, TextIO
+from typing import Literal, TextIO
 
 from kurskit.store.progress import CourseFacts, milestones
-from kurskit.store.records import ANSWER_COLUMNS, AnswerStore, StoredAnswer
+from kurskit.store.records import ANSWER_COLUMNS, AnswerStore, StoredAnswer, answer_record
 from kurskit.store.xapi import StatementBuilder
 
 ExportFormat = Literal["csv", "jsonl", "xapi"]
@@ -40,13 +40,6 @@ def export_answers(
         builder = StatementBuilder(site_url, courses=courses, languages=languages)
         return _xapi(list(answers), builder, courses or {}, out)
     raise ValueError(f"unknown export format '{format}'; use one of {', '.join(FORMATS)}")
-
-
-def answer_record(answer: StoredAnswer) -> dict[str, Any]:
-    """One answer as plain JSON data, in the export's column order."""
-    record = {name: getattr(answer, name) for name in ANSWER_COLUMNS}
-    record["timestamp"] = answer.timestamp.isoformat().replace("+00:00", "Z")
-    return record
 
 
 def _csv(answers: Iterable[StoredAnswer], out: TextIO) -> int:

@@ -49,8 +49,10 @@ class CourseFacts:
     modules: tuple[ModuleFacts, ...]
 
     def module(self, name: str) -> ModuleFacts | None:
-        """The module an answer's `module` names: its file (`04-prove.md`) or its stem."""
-        return next((m for m in self.modules if name in (m.file, m.name)), None)
+        """The module an answer's `module` names: its file (`04-prove.md`), its stem, or the
+        file of a learner's copy (`04-prove.ipynb`, released or from the learner edition)."""
+        stem = Path(name).stem
+        return next((m for m in self.modules if name == m.file or stem == m.name), None)
 
 
 def read_courses(courses_dir: Path) -> dict[str, CourseFacts]:

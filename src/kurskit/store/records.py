@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -49,6 +49,22 @@ ANSWER_COLUMNS: tuple[str, ...] = (
     "timestamp",
     "idempotency_key",
 )
+
+
+def answer_record(answer: StoredAnswer) -> dict[str, Any]:
+    """One answer as plain JSON data, in the export's column order."""
+    record = {name: getattr(answer, name) for name in ANSWER_COLUMNS}
+    record["timestamp"] = answer.timestamp.isoformat().replace("+00:00", "Z")
+    return record
+
+
+def answer_from_record(record: Mapping[str, Any]) -> StoredAnswer:
+    """The inverse of `answer_record`: a stored answer from its plain JSON data."""
+    values = {name: record[name] for name in ANSWER_COLUMNS}
+    values["timestamp"] = dt.datetime.fromisoformat(str(record["timestamp"]).replace("Z", "+00:00"))
+    for name in ("score", "max_score"):
+        values[name] = None if values[name] is None else float(values[name])
+    return StoredAnswer(**values)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 // kurskit in the static book: practice questions rendered by the same renderer as the live
 // widget, checked in the browser by score.js (a port of kurskit.course.score, tested against
 // it), nothing saved. Graded questions arrive as read-only HTML without their key.
-import { render } from "./question.js";
+import question from "./question.js";
 import { score } from "./score.js";
 
 const stringsByLanguage = {};
@@ -72,5 +72,5 @@ for (const el of document.querySelectorAll(".kk-static-question")) {
   const view = JSON.parse(el.dataset.view);
   const strings = stringsByLanguage[el.dataset.lang] || Object.values(stringsByLanguage)[0];
   el.setAttribute("lang", el.dataset.lang);
-  render({ model: staticModel(view, strings), el });
+  question.render({ model: staticModel(view, strings), el });
 }

@@ -1,4 +1,5 @@
-"""Kernel sandbox for autograding: namespaces, a private root filesystem, rlimits, no privileges."""
+"""Process sandbox (autograding kernels, learners' hub servers): namespaces, a private root
+filesystem, rlimits, no privileges."""
 
 # How it runs (`main`), as three processes:
 #   wrapper  what jupyter_client launched; enters new user, mount, pid, net, ipc, uts and
@@ -117,14 +118,25 @@ class Limits:
 
 
 def sandbox_command(
-    kernel_argv: list[str], workdir: Path, limits: Limits, *, read_only: Sequence[Path] = ()
+    kernel_argv: list[str],
+    workdir: Path,
+    limits: Limits,
+    *,
+    read_only: Sequence[Path] = (),
+    share_network: bool = False,
+    pass_env: Sequence[str] = (),
 ) -> list[str]:
     """argv running `kernel_argv` inside the sandbox, with `workdir` its only writable place.
 
     `read_only` adds host paths the kernel may read (the system directories, the Python
     installation and everything on this interpreter's `sys.path` are always there).
+    `share_network` keeps the host's network (a hub's single-user server must be reachable
+    by the proxy); `pass_env` names variables passed on from the launch environment.
     """
     options = ["--workdir", str(Path(workdir).resolve())]
+    options += ["--share-network"] if share_network else []
+    for name in pass_env:
+        options += ["--pass-env", name]
     for field in dataclasses.fields(limits):
         options += [_option(field.name), str(getattr(limits, field.name))]
     for path in read_only:
@@ -159,7 +171,7 @@ def isolation_report() -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m kurskit.grading.sandbox [options] -- kernel argv` (or `--report`)."""
+    """`python -m kurskit.sandbox [options] -- kernel argv` (or `--report`)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     split = arguments.index("--") if "--" in arguments else len(arguments)
     parser = _parser()
@@ -172,24 +184,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not kernel_argv or not workdir.is_dir() or workdir == Path("/"):
         parser.error("needs --workdir (an existing directory other than /) and -- kernel argv")
     limits = Limits(**{f.name: getattr(options, f.name) for f in dataclasses.fields(Limits)})
+    shape = _Shape(options.share_network, (*PASSED_ON, *options.pass_env))
     exposed = _exposed_paths(options.ro)
     signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
     os.chdir("/")
     try:
-        privileged = _enter_namespaces()
+        privileged = _enter_namespaces(shape)
     except OSError as error:
         print(f"{WARNING} namespaces unavailable ({error}); rlimits only", file=sys.stderr)
         sys.stderr.flush()
         if os.geteuid() == 0:
             _chown_tree(workdir, NOBODY)
-        _run_kernel(kernel_argv, workdir, limits, NOBODY if os.geteuid() == 0 else None)
-    return _supervise(kernel_argv, workdir, limits, exposed, privileged)
+        _run_kernel(kernel_argv, workdir, limits, NOBODY if os.geteuid() == 0 else None, shape)
+    return _supervise(kernel_argv, workdir, limits, exposed, privileged, shape)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a sandbox shares with the host beyond its workdir: the network, named variables."""
+
+    share_network: bool = False
+    passed_env: tuple[str, ...] = PASSED_ON
+
+    @property
+    def namespaces(self) -> int:
+        return NAMESPACES & ~CLONE_NEWNET if self.share_network else NAMESPACES
 
 
 # The three processes
 
 
-def _enter_namespaces() -> bool:
+def _enter_namespaces(shape: _Shape) -> bool:
     """Unshare everything; True when the kernel can run as a separate unprivileged uid.
 
     A helper forked beforehand stays outside and writes the maps: a root grader maps two
@@ -213,7 +238,7 @@ def _enter_namespaces() -> bool:
     os.close(go_read)
     os.close(done_write)
     try:
-        _check(_libc().unshare(NAMESPACES))
+        _check(_libc().unshare(shape.namespaces))
     except OSError:
         os.close(go_write)
         os.close(done_read)
@@ -254,7 +279,12 @@ def _write_maps(pid: int, euid: int, egid: int) -> bool:
 
 
 def _supervise(
-    kernel_argv: list[str], workdir: Path, limits: Limits, exposed: list[str], privileged: bool
+    kernel_argv: list[str],
+    workdir: Path,
+    limits: Limits,
+    exposed: list[str],
+    privileged: bool,
+    shape: _Shape,
 ) -> int:
     """The wrapper: fork the namespace's init, pass signals on, exit as it exits."""
     alive_read, alive_write = os.pipe()
@@ -263,7 +293,7 @@ def _supervise(
         code = 1
         try:
             os.close(alive_write)
-            code = _init(kernel_argv, workdir, limits, exposed, privileged, alive_read)
+            code = _init(kernel_argv, workdir, limits, exposed, privileged, alive_read, shape)
         except BaseException as error:  # never unwind into the wrapper's code
             os.write(2, f"{WARNING} init failed: {error!r}\n".encode())
         finally:
@@ -301,6 +331,7 @@ def _init(
     exposed: list[str],
     privileged: bool,
     alive: int,
+    shape: _Shape,
 ) -> int:
     """pid 1 of the sandbox: build its filesystem, run the kernel, reap, exit with its status."""
     os.setsid()  # out of the wrapper's process group: a killpg reaches the kernel only once
@@ -312,7 +343,8 @@ def _init(
     try:
         _build_root(workdir, limits, exposed)
         _check(_libc().sethostname(b"sandbox", 7))
-        _loopback_up()
+        if not shape.share_network:
+            _loopback_up()
         _forbid_namespaces()
         if privileged:
             _chown_tree(workdir, KERNEL_UID)
@@ -321,7 +353,7 @@ def _init(
         return 1
     kernel = os.fork()
     if kernel == 0:
-        _run_kernel(kernel_argv, workdir, limits, KERNEL_UID if privileged else None)
+        _run_kernel(kernel_argv, workdir, limits, KERNEL_UID if privileged else None, shape)
 
     def forward(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -336,7 +368,9 @@ def _init(
             return _exit_code(status)
 
 
-def _run_kernel(argv: list[str], workdir: Path, limits: Limits, uid: int | None) -> NoReturn:
+def _run_kernel(
+    argv: list[str], workdir: Path, limits: Limits, uid: int | None, shape: _Shape
+) -> NoReturn:
     """Become the kernel: own session, limits, no privileges, scrubbed environment, exec."""
     try:
         with contextlib.suppress(PermissionError):  # already a session leader (fallback)
@@ -350,7 +384,7 @@ def _run_kernel(argv: list[str], workdir: Path, limits: Limits, uid: int | None)
         _prctl(PR_SET_NO_NEW_PRIVS, 1)
         _drop_privileges(uid)
         environment = sandbox_environment(workdir)
-        environment.update({name: os.environ[name] for name in PASSED_ON if name in os.environ})
+        environment.update({n: os.environ[n] for n in shape.passed_env if n in os.environ})
         os.chdir(workdir)
         Path(environment["TMPDIR"]).mkdir(exist_ok=True)
         os.execvpe(argv[0], argv, environment)
@@ -644,7 +678,7 @@ def _option(name: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m kurskit.grading.sandbox",
+        prog="python -m kurskit.sandbox",
         usage="%(prog)s --workdir DIR [options] -- KERNEL ARGV... | %(prog)s --report",
         description="Run a Jupyter kernel isolated for autograding.",
     )
@@ -659,6 +693,12 @@ def _parser() -> argparse.ArgumentParser:
             help=f"{field.metadata['help']}; default {field.default}",
         )
     parser.add_argument("--ro", type=Path, action="append", default=[], help="also readable")
+    parser.add_argument(
+        "--share-network", action="store_true", help="keep the host's network namespace"
+    )
+    parser.add_argument(
+        "--pass-env", action="append", default=[], metavar="NAME", help="pass this variable on"
+    )
     parser.add_argument("--report", action="store_true", help="print the isolation layers")
     return parser
 

@@ -1,0 +1,51 @@
+"""The answer keys the answers service scores with: every question of the course sources, which
+only the service (never a learner's server) can read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kurskit.course.loading import find_course_folders, load_course
+from kurskit.course.questions import QuestionBase
+
+
+@dataclass(frozen=True)
+class KeyedQuestion:
+    """A question with its key, and the module file of the course source it is in."""
+
+    module: str
+    spec: QuestionBase
+
+
+@dataclass
+class AnswerKeys:
+    """(course slug, question id) → the question with its key, from the course sources."""
+
+    questions: dict[tuple[str, str], KeyedQuestion] = field(default_factory=dict)
+    modules: dict[str, set[str]] = field(default_factory=dict)  # slug → module files
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, courses_dir: Path) -> AnswerKeys:
+        """Read every course under `courses_dir`; a course with errors is left out and named."""
+        keys = cls()
+        for folder in find_course_folders(courses_dir):
+            loaded = load_course(folder)
+            if not loaded.ok or loaded.course is None:
+                keys.problems.append(f"{folder}: has errors (run `kurskit check {folder}`)")
+                continue
+            slug = loaded.course.slug
+            keys.modules[slug] = {module.file for module in loaded.course.modules}
+            for module, spec in loaded.questions():
+                keys.questions[(slug, spec.id)] = KeyedQuestion(module, spec)
+        return keys
+
+    def question(self, course: str, question_id: str) -> KeyedQuestion | None:
+        """The question, or None when the course has no such question."""
+        return self.questions.get((course, question_id))
+
+    def module(self, course: str, name: str) -> str | None:
+        """A course's module file named by a learner's copy (`04-prove.ipynb` → `04-prove.md`)."""
+        stem = Path(name).stem
+        return next((m for m in sorted(self.modules.get(course, ())) if Path(m).stem == stem), None)

@@ -1,0 +1,286 @@
+"""The kurskit answers service: a JupyterHub service (HubOAuth) in front of the answer store.
+
+Learners' widgets post here with their own hub token; the learner is the token's owner, never a
+name in the request. Run by the hub as `python -m kurskit.hub.service` (see `hub.config`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from html import escape
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlparse
+
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
+from jupyterhub.utils import url_path_join
+from tornado import web
+
+from kurskit.hub.answers import AnswerDesk, RefusedError
+from kurskit.hub.cohorts import readable_learners, teaches
+from kurskit.hub.directory import HubDirectory
+from kurskit.hub.keys import AnswerKeys
+from kurskit.store.sql import open_store
+
+SERVICE_NAME = "kurskit-answers"
+#: The course sources (with keys) the service scores from; learners' servers never see them.
+COURSES_VARIABLE = "KURSKIT_COURSES_DIR"
+#: Bodies larger than this are refused before they are parsed.
+MAX_BODY_BYTES = 256 * 1024
+#: Seconds a token's owner is remembered; a revoked token stops working within this.
+TOKEN_CACHE_SECONDS = 30
+
+log = logging.getLogger("kurskit.hub.service")
+
+
+class _Handler(HubOAuthenticated, web.RequestHandler):
+    """Common parts: the desk, JSON in and out, and refusals as JSON errors."""
+
+    def initialize(self, desk: AnswerDesk, directory: HubDirectory, hub_auth: HubOAuth) -> None:
+        self.desk = desk
+        self.directory = directory
+        self.hub_auth = hub_auth
+
+    def get_login_url(self) -> str:
+        raise web.HTTPError(401, "log in to the hub, or send a hub token")
+
+    def check_xsrf_cookie(self) -> None:
+        # A request carrying a token is checked by its token (a page of another site cannot
+        # send an Authorization header without CORS, which this service never allows);
+        # cookie-authenticated writes need the XSRF token.
+        if self.request.headers.get("Authorization"):
+            return
+        super().check_xsrf_cookie()
+
+    @property
+    def user(self) -> dict[str, Any]:
+        model = self.current_user
+        if not model:
+            raise web.HTTPError(401, "log in to the hub, or send a hub token")
+        if model.get("kind", "user") != "user":
+            raise web.HTTPError(403, "only hub users have answers")
+        return cast(dict[str, Any], model)
+
+    def body(self) -> dict[str, Any]:
+        if len(self.request.body) > MAX_BODY_BYTES:
+            raise RefusedError(413, f"the request is larger than {MAX_BODY_BYTES // 1024} KiB")
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise RefusedError(400, "the request is not JSON") from None
+        if not isinstance(data, dict):
+            raise RefusedError(400, "the request must be a JSON object")
+        return data
+
+    def reply(self, data: Any) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(data, ensure_ascii=False))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, web.HTTPError) and error.log_message:
+            message = error.log_message % error.args if error.args else error.log_message
+        elif isinstance(error, RefusedError):
+            message = error.message
+        else:
+            message = self._reason
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"error": message}, ensure_ascii=False))
+
+    def _handle_request_exception(self, error: BaseException) -> None:
+        if isinstance(error, RefusedError):
+            self.send_error(error.status, exc_info=(type(error), error, error.__traceback__))
+            return
+        super()._handle_request_exception(error)
+
+    async def readable(self, course: str) -> dict[str, str]:
+        """learner → cohort whose answers in `course` the current user may read."""
+        user = self.user
+        members = await self.directory.groups()
+        groups = {name for name, names in members.items() if user["name"] in names}
+        return readable_learners(
+            user["name"], groups, course, members, admin=bool(user.get("admin"))
+        )
+
+    async def _may_teach(self, course: str) -> bool:
+        user = self.user
+        return bool(user.get("admin")) or teaches(
+            await self.directory.groups_of(user["name"]), course
+        )
+
+
+class AnswersHandler(_Handler):
+    """`POST api/answers`: store my answer; `GET api/answers?course&question_id`: mine."""
+
+    def post(self) -> None:
+        self.reply(self.desk.submit(self.user["name"], self.body()))
+
+    def get(self) -> None:
+        course, question = self.get_argument("course"), self.get_argument("question_id")
+        self.reply(self.desk.history(self.user["name"], course, question))
+
+
+class ReleasedHandler(_Handler):
+    """`GET api/released?course&module`: whether a module's scores are released."""
+
+    def get(self) -> None:
+        _ = self.user
+        released = self.desk.released(self.get_argument("course"), self.get_argument("module"))
+        self.reply({"released": released})
+
+
+class CohortHandler(_Handler):
+    """`GET api/cohort?course`: answers of the learners in my cohorts (instructors, admins)."""
+
+    async def get(self) -> None:
+        course = self.get_argument("course")
+        readable = await self.readable(course)
+        if not readable and not await self._may_teach(course):
+            raise RefusedError(403, f"only instructors of {course!r} read its answers")
+        answers = self.desk.answers_of(course, readable)
+        self.reply(
+            [
+                {"name": name, "cohort": cohort, "answers": answers[name]}
+                for name, cohort in readable.items()
+            ]
+        )
+
+
+class ReleaseHandler(_Handler):
+    """`POST api/release {course, module}`: let learners see a module's scores."""
+
+    async def post(self) -> None:
+        request = self.body()
+        course, module = str(request.get("course", "")), str(request.get("module", ""))
+        if not await self._may_teach(course):
+            raise RefusedError(403, f"only instructors of {course!r} release its scores")
+        source = self.desk.release(course, module)
+        log.info("%s released %s/%s", self.user["name"], course, source)
+        self.reply({"course": course, "module": source, "released": True})
+
+
+class ForgetHandler(_Handler):
+    """`POST api/forget {user}`: delete everything kept about a user (admins)."""
+
+    def post(self) -> None:
+        if not self.user.get("admin"):
+            raise RefusedError(403, "only hub admins delete a learner's answers")
+        name = str(self.body().get("user", ""))
+        if not name:
+            raise RefusedError(400, "the request needs user (text)")
+        report = self.desk.forget(name)
+        log.info("%s deleted the answers of one learner", self.user["name"])
+        self.reply({"learner": report.learner, "answers": report.answers})
+
+
+class OverviewHandler(_Handler):
+    """`GET ?course=…`: the instructor's page, the answers of their cohorts as a table."""
+
+    def get_login_url(self) -> str:
+        return cast(str, HubOAuthenticated.get_login_url(self))  # a browser logs in at the hub
+
+    @web.authenticated
+    async def get(self) -> None:
+        course = self.get_argument("course", "")
+        readable = await self.readable(course) if course else {}
+        rows = []
+        for name, answers in self.desk.answers_of(course, readable).items():
+            for answer in answers:
+                verdict = "" if answer["score"] is None else f"{answer['score']:g}"
+                rows.append(
+                    "<tr>"
+                    + "".join(
+                        f"<td>{escape(str(value))}</td>"
+                        for value in (
+                            readable[name],
+                            name,
+                            answer["module"],
+                            answer["question_id"],
+                            answer["attempt"],
+                            json.dumps(answer["response"], ensure_ascii=False),
+                            verdict,
+                        )
+                    )
+                    + "</tr>"
+                )
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(_overview_page(course, rows))
+
+
+class CallbackHandler(HubOAuthCallbackHandler):
+    """The hub's OAuth callback, with the service's own HubOAuth (it keeps the login's state)."""
+
+    def initialize(self, hub_auth: HubOAuth) -> None:
+        self.hub_auth = hub_auth
+
+
+def _overview_page(course: str, rows: list[str]) -> str:
+    head = "".join(
+        f'<th scope="col">{h}</th>'
+        for h in ("cohort", "learner", "module", "question", "attempt", "answer", "score")
+    )
+    body = "".join(rows) or '<tr><td colspan="7">No answers yet.</td></tr>'
+    title = escape(course or "kurskit")
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Answers: {title}'
+        f'</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        f"<body><main><h1>Answers in {title}</h1><table><caption>Answers of the learners in "
+        f"your cohorts</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        "</main></body></html>"
+    )
+
+
+def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
+    """The service's tornado application, under the hub's service prefix."""
+    auth = HubOAuth(cache_max_age=TOKEN_CACHE_SECONDS)
+    prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    directory = HubDirectory(auth.api_url, auth.api_token)
+    args = {"desk": desk, "directory": directory, "hub_auth": auth}
+    routes: list[Any] = [
+        (url_path_join(prefix, "api/answers"), AnswersHandler, args),
+        (url_path_join(prefix, "api/released"), ReleasedHandler, args),
+        (url_path_join(prefix, "api/cohort"), CohortHandler, args),
+        (url_path_join(prefix, "api/release"), ReleaseHandler, args),
+        (url_path_join(prefix, "api/forget"), ForgetHandler, args),
+        (url_path_join(prefix, "oauth_callback"), CallbackHandler, {"hub_auth": auth}),
+        (prefix, OverviewHandler, args),
+    ]
+    return web.Application(
+        routes,
+        cookie_secret=os.urandom(32),
+        xsrf_cookies=True,
+        hub_auth=auth,
+    )
+
+
+def main() -> None:
+    """Start the service where the hub says (`JUPYTERHUB_SERVICE_URL`)."""
+    logging.basicConfig(level=logging.INFO, format="[kurskit-answers %(levelname)s] %(message)s")
+    courses = Path(os.environ.get(COURSES_VARIABLE, "courses"))
+    keys = AnswerKeys.read(courses)
+    for problem in keys.problems:
+        log.warning("left out: %s", problem)
+    log.info("%d questions of %d courses in %s", len(keys.questions), len(keys.modules), courses)
+    desk = AnswerDesk(open_store(), keys)
+    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
+    asyncio.run(_serve(make_app(desk), url.hostname or "127.0.0.1", url.port or 80))
+    desk.store.close()
+
+
+async def _serve(app: web.Application, host: str, port: int) -> None:
+    server = app.listen(port, host, xheaders=True)
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    log.info("listening on %s:%d", host, port)
+    await stop.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""How kurskit plugs into Jupyter front ends: MyST course modules open as notebooks."""
