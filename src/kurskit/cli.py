@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from kurskit import api
 from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.languages import LANGUAGES
 from kurskit.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from kurskit.hub.users import HubClient
 
 app = typer.Typer(
     name="kurskit",
@@ -560,6 +563,10 @@ def _hub_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _admin(state_dir: Path | None, port: int | None) -> HubClient:
+    return api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
+
+
 @hub_app.command("serve")
 def hub_serve(
     host: Annotated[str, typer.Option(help="Address of the hub.")] = "127.0.0.1",
@@ -626,8 +633,7 @@ def hub_cohort(
 ) -> None:
     """Add learners (and the instructors who follow them) to a cohort, a hub group."""
     with _hub_errors():
-        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
-        client.add_to_cohort(name, members)
+        _admin(state_dir, port).add_to_cohort(name, members)
     output.print(f"cohort {name}: added {', '.join(members)}", highlight=False)
 
 
@@ -640,8 +646,7 @@ def hub_instructor(
 ) -> None:
     """Make hub users instructors of a course: they read its answers in their own cohorts."""
     with _hub_errors():
-        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
-        client.add_instructors(course, names)
+        _admin(state_dir, port).add_instructors(course, names)
     output.print(f"instructors of {course}: added {', '.join(names)}", highlight=False)
 
 
@@ -649,6 +654,5 @@ def hub_instructor(
 def hub_groups(state_dir: StateFolder = None, port: HubPort = None) -> None:
     """List the cohorts and instructor groups with their members."""
     with _hub_errors():
-        client = api.hub_client(settings=api.hub_settings(state_dir=state_dir, port=port))
-        for group, members in client.cohorts().items():
+        for group, members in _admin(state_dir, port).cohorts().items():
             output.print(f"{group}: {', '.join(members) or '(empty)'}", highlight=False)

@@ -22,6 +22,7 @@ import nbformat
 
 from kurskit.hub.settings import HubSettings
 from kurskit.hub.users import HubClient, set_password
+from tests.browser import stop
 from tests.factories import COURSE_YML, MD_HEADER, ipynb_with
 
 PRACTICE = """\
@@ -156,12 +157,7 @@ def running_hub(root: Path, *, edition: Path | None = None) -> Iterator[RunningH
             hub.tokens = {name: client.token_for(name) for name in (*LEARNERS, INSTRUCTOR)}
             yield hub
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=30)
 
 
 def _wait_until_up(hub: RunningHub) -> None:

@@ -61,6 +61,10 @@ def question_html(body: str, *, language: str, live_url: str, app_url: str = "")
         view = learner_view(spec)
         return graded_card(view, language=language, live_url=live_url, app_url=app_url)
     view = with_html(learner_view(spec, hide_key=False))
+    if view["type"] == "ordering":
+        # The items are listed in the right order (score.js checks against it); they are shown
+        # in the order the live widget shows them, which reveals nothing.
+        view["shown_order"] = [item["id"] for item in learner_view(spec, hide_key=True)["items"]]
     data = escape(json.dumps(view, ensure_ascii=False), quote=True)
     return f'<div class="kk-static-question" data-lang="{language}" data-view="{data}"></div>'
 

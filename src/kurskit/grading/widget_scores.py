@@ -2,10 +2,11 @@
 answer store, scored with `score()` against the spec kept in the course root.
 
 The store, not the notebook, is the record: the widget writes an answer there the moment the
-learner submits it, under a pseudonym the learner's kernel cannot choose, with attempts
-counted; a notebook is a file the learner can edit, and widget state is only in it if it was
-saved with it. The spec with its key comes from `kurskit/questions.json` in the course root,
-written by `kurskit grade generate` and never released.
+learner submits it, with attempts counted; on a hub the answers service stores it under the
+pseudonym of the hub user who owns the token, which the learner's kernel cannot choose. A
+notebook is a file the learner can edit, and widget state is only in it if it was saved with
+it. The spec with its key comes from `kurskit/questions.json` in the course root, written by
+`kurskit grade generate` and never released.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ def current_user(environ: Mapping[str, str] | None = None) -> str:
     """The user name of the running context; never a value the widgets choose.
 
     On a JupyterHub single-user server the hub sets `JUPYTERHUB_USER`; elsewhere the
-    operating-system account is used. A later hub service makes this unforgeable.
+    operating-system account is used. This is for the local store only: on a hub, answers go
+    to the answers service, which takes the learner from the hub token, not from here.
     """
     env = os.environ if environ is None else environ
     if user := env.get(HUB_USER_VARIABLE, "").strip():

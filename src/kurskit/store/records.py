@@ -77,7 +77,8 @@ class ForgetReport:
 
 
 class AnswerStore(Protocol):
-    """Where answers are kept (SQLite by default, PostgreSQL by URL)."""
+    """The instructor's side of the store: every learner's answers, pseudonyms, release and
+    forgetting (SQLite by default, PostgreSQL by URL). Never in a learner's process on a hub."""
 
     def record(self, answer: Answer) -> StoredAnswer:
         """Store an answer atomically; the same idempotency key again returns the first record."""
@@ -117,10 +118,12 @@ class AnswerStore(Protocol):
 
 
 class AnswerSink(Protocol):
-    """What a learner-side widget writes to; the learner comes from the context, not the widget.
+    """The learner's side of the store: what a widget writes to. It names no learner (the
+    learner comes from the context) and cannot read anyone else's answers.
 
-    On one machine this is the local store with the OS or JupyterHub user; on a hub it becomes
-    a client of the kurskit hub service, and the widgets do not change.
+    Outside a hub it is `LocalSink`, the local store as the OS user. On a hub it is
+    `ServiceSink`, a client of the answers service holding only the learner's own hub token;
+    the instructor's side, `AnswerStore`, then lives only in the service.
     """
 
     def submit(

@@ -49,9 +49,16 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+// What the learner sees: ordering items in their shown order, not the right one.
+function displayed(view) {
+  if (!view.shown_order) return view;
+  const byId = Object.fromEntries(view.items.map((item) => [item.id, item]));
+  return { ...view, items: view.shown_order.map((id) => byId[id]) };
+}
+
 // A stand-in for the widget model: the renderer only uses get/set/on/save_changes/send.
 function staticModel(view, strings) {
-  const state = { view, strings, response: null, result: {}, save_state: "idle",
+  const state = { view: displayed(view), strings, response: null, result: {}, save_state: "idle",
     save_message: strings.not_saved_in_book, notice: "", locked: false };
   const listeners = {};
   return {
