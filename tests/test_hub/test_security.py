@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.request
 
 import pytest
 
@@ -84,6 +85,20 @@ def test_an_instructor_reads_their_cohorts_only(hub: RunningHub) -> None:
     for row in cohort:
         assert len({a["learner"] for a in row["answers"]}) <= 1  # each row is one learner's
     assert "cohort-b" not in json.dumps(cohort)  # carl's answer is not there
+
+
+def test_an_instructor_exports_their_cohorts_answers_only(hub: RunningHub) -> None:
+    answer(hub, "alice", "g-choice", "b", "export-a")
+    answer(hub, "carl", "g-choice", "b", "export-c")
+    url = hub.service + "api/export?course=demo&format=jsonl"
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"token {hub.tokens[INSTRUCTOR]}"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        records = [json.loads(line) for line in reply.read().decode().splitlines()]
+    keys = {r["idempotency_key"].partition("/")[2] for r in records}
+    assert "export-a" in keys and "export-c" not in keys
+    assert hub.call("GET", url, hub.tokens["alice"])[0] == 403
 
 
 def test_learners_cannot_reach_instructor_or_admin_actions(hub: RunningHub) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TextIO, cast
 
 from kurskit.course.scoring import score
 from kurskit.hub.keys import AnswerKeys, KeyedQuestion
+from kurskit.store.export import ExportFormat, export_answers
 from kurskit.store.records import Answer, AnswerStore, ForgetReport, StoredAnswer, answer_record
 
 #: The longest idempotency key a client may send (widgets send 32 hex digits).
@@ -101,6 +102,16 @@ class AnswerDesk:
             for user in users
         }
 
+    def export(
+        self, out: TextIO, course: str, users: Iterable[str] | None, *, format: ExportFormat
+    ) -> int:
+        """Export a course's answers (of the named users, or of everyone) as the store does."""
+        store: AnswerStore = self.store
+        if users is not None:
+            only = {self.store.pseudonym(user) for user in users}
+            store = cast(AnswerStore, _OnlyLearners(self.store, only))
+        return export_answers(store, out, format=format, course=course)
+
     def release(self, course: str, module: str) -> str:
         """Release the scores of a module; returns the module's file in the course source."""
         source = self.keys.module(course, module)
@@ -130,6 +141,24 @@ class AnswerDesk:
         if hidden:
             shown = replace(shown, score=None, correct=None, status="pending")
         return answer_record(shown)
+
+
+class _OnlyLearners:
+    """The store, as far as an export reads it, with only some learners' answers."""
+
+    def __init__(self, store: AnswerStore, learners: set[str]) -> None:
+        self._store = store
+        self._learners = learners
+
+    def answers(self, *, course: str | None = None, learner: str | None = None) -> Any:
+        return (
+            answer
+            for answer in self._store.answers(course=course, learner=learner)
+            if answer.learner in self._learners
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"an instructor's export does not use {name}")
 
 
 def _text(request: Mapping[str, Any], name: str) -> str:

@@ -7,6 +7,7 @@ name in the request. Run by the hub as `python -m kurskit.hub.service` (see `hub
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from kurskit.hub.answers import AnswerDesk, RefusedError
 from kurskit.hub.cohorts import readable_learners, teaches
 from kurskit.hub.directory import HubDirectory
 from kurskit.hub.keys import AnswerKeys
+from kurskit.store.export import FORMATS
 from kurskit.store.sql import open_store
 
 SERVICE_NAME = "kurskit-answers"
@@ -164,6 +166,26 @@ class ReleaseHandler(_Handler):
         self.reply({"course": course, "module": source, "released": True})
 
 
+class ExportHandler(_Handler):
+    """`GET api/export?course&format=csv|jsonl|xapi`: the course's answers, of the learners in
+    my cohorts (instructors) or of everyone (admins)."""
+
+    async def get(self) -> None:
+        course = self.get_argument("course")
+        format = self.get_argument("format", "csv")
+        if format not in FORMATS:
+            raise RefusedError(400, f"format must be one of {', '.join(FORMATS)}")
+        if not await self._may_teach(course):
+            raise RefusedError(403, f"only instructors of {course!r} export its answers")
+        users = None if self.user.get("admin") else list(await self.readable(course))
+        out = io.StringIO()
+        self.desk.export(out, course, users, format=format)
+        kind = {"csv": "text/csv", "jsonl": "application/jsonl"}.get(format, "application/json")
+        self.set_header("Content-Type", f"{kind}; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(out.getvalue())
+
+
 class ForgetHandler(_Handler):
     """`POST api/forget {user}`: delete everything kept about a user (admins)."""
 
@@ -247,6 +269,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
         (url_path_join(prefix, "api/cohort"), CohortHandler, args),
         (url_path_join(prefix, "api/release"), ReleaseHandler, args),
         (url_path_join(prefix, "api/forget"), ForgetHandler, args),
+        (url_path_join(prefix, "api/export"), ExportHandler, args),
         (url_path_join(prefix, "oauth_callback"), CallbackHandler, {"hub_auth": auth}),
         (prefix, OverviewHandler, args),
     ]
