@@ -125,16 +125,19 @@ def sandbox_command(
     read_only: Sequence[Path] = (),
     share_network: bool = False,
     pass_env: Sequence[str] = (),
+    require_isolation: bool = False,
 ) -> list[str]:
     """argv running `kernel_argv` inside the sandbox, with `workdir` its only writable place.
 
     `read_only` adds host paths the kernel may read (the system directories, the Python
     installation and everything on this interpreter's `sys.path` are always there).
     `share_network` keeps the host's network (a hub's single-user server must be reachable
-    by the proxy); `pass_env` names variables passed on from the launch environment.
+    by the proxy); `pass_env` names variables passed on from the launch environment;
+    `require_isolation` makes the sandbox exit instead of falling back to rlimits only.
     """
     options = ["--workdir", str(Path(workdir).resolve())]
     options += ["--share-network"] if share_network else []
+    options += ["--require-isolation"] if require_isolation else []
     for name in pass_env:
         options += ["--pass-env", name]
     for field in dataclasses.fields(limits):
@@ -170,6 +173,12 @@ def isolation_report() -> list[str]:
     return list(_isolation_report())
 
 
+def isolates() -> bool:
+    """Whether a sandbox here gets its own namespaces and a private root (not the fallback)."""
+    report = _isolation_report()
+    return len(report) > 1 and report[0].endswith(" namespaces") and "private root" in report[1]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m kurskit.sandbox [options] -- kernel argv` (or `--report`)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -191,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         privileged = _enter_namespaces(shape)
     except OSError as error:
+        if options.require_isolation:
+            print(f"{WARNING} namespaces unavailable ({error}); refusing to run", file=sys.stderr)
+            return 1
         print(f"{WARNING} namespaces unavailable ({error}); rlimits only", file=sys.stderr)
         sys.stderr.flush()
         if os.geteuid() == 0:
@@ -698,6 +710,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--pass-env", action="append", default=[], metavar="NAME", help="pass this variable on"
+    )
+    parser.add_argument(
+        "--require-isolation",
+        action="store_true",
+        help="exit with 1 where namespaces are unavailable instead of running with rlimits only",
     )
     parser.add_argument("--report", action="store_true", help="print the isolation layers")
     return parser

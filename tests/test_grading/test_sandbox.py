@@ -397,3 +397,19 @@ def execute(client: Any, code: str) -> tuple[str, str]:
     reply = client.execute_interactive(code, timeout=30, output_hook=keep)
     content = reply["content"]
     return content["status"], results[0] if content["status"] == "ok" else content["ename"]
+
+
+def test_require_isolation_refuses_where_namespaces_are_missing(tmp_path: Path) -> None:
+    # Inside a sandbox no namespaces can be made: a sandbox started there has to fall back.
+    outer = tmp_path / "outer"
+    inner = outer / "inner"
+    inner.mkdir(parents=True)
+    code = [sys.executable, "-c", "print('ran inside')"]
+    for required, expected in ((False, 0), (True, 1)):
+        nested = sandbox_command(code, inner, SMALL, require_isolation=required)
+        command = sandbox_command(nested, outer, Limits(processes=64))
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == expected, done.stderr
+        assert ("ran inside" in done.stdout) is (not required)
+        assert ("refusing to run" in done.stderr) is required
+    assert sandbox.isolates()  # this machine has them (make setup's CI machine too)

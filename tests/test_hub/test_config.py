@@ -118,3 +118,17 @@ def test_the_edition_is_copied_without_overwriting_the_learners_work(tmp_path: P
     assert copy_edition(edition, home) == 1
     assert (home / "demo" / "lesson.ipynb").read_text() == "my notes"
     assert (home / "demo" / "test.ipynb").read_text() == "fresh"
+
+
+def test_copying_the_edition_never_follows_a_learners_links(tmp_path: Path) -> None:
+    edition, home, elsewhere = tmp_path / "edition", tmp_path / "home", tmp_path / "elsewhere"
+    for folder in ("demo", "other"):
+        (edition / folder).mkdir(parents=True)
+        (edition / folder / "lesson.ipynb").write_text("fresh")
+    elsewhere.mkdir()
+    home.mkdir()
+    (home / "demo").mkdir()
+    (home / "demo" / "lesson.ipynb").symlink_to(elsewhere / "created-by-hub")
+    (home / "other").symlink_to(elsewhere)  # a folder that leads out of the home
+    assert copy_edition(edition, home) == 0
+    assert list(elsewhere.iterdir()) == []

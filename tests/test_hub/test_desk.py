@@ -99,3 +99,27 @@ def test_cohort_names_are_checked() -> None:
     assert cohort_group("oslo-2026") == "cohort-oslo-2026"
     with pytest.raises(ValueError, match="not a cohort name"):
         cohort_group("Oslo sentrum")
+
+
+def test_graded_answers_close_when_their_results_are_released(desk: AnswerDesk) -> None:
+    submit(desk, "alice", "g-choice", "a", "before")
+    desk.release("demo", "test.ipynb")
+    with pytest.raises(RefusedError, match="closed") as refused:
+        submit(desk, "alice", "g-choice", "b", "after")
+    assert refused.value.status == 409
+    assert submit(desk, "alice", "g-choice", "a", "before")["correct"] is False  # a retry
+    assert submit(desk, "alice", "p-choice", "b", "practice")["correct"] is True
+
+
+def test_a_key_reused_for_another_question_is_refused(desk: AnswerDesk) -> None:
+    submit(desk, "alice", "p-choice", "a", "same")
+    with pytest.raises(RefusedError, match="names another answer") as refused:
+        submit(desk, "alice", "g-choice", "a", "same")
+    assert refused.value.status == 409
+
+
+def test_modules_in_folders_are_told_apart() -> None:
+    keys = AnswerKeys(modules={"c": {"del-1/intro.md", "del-2/intro.md", "slutt.md"}})
+    assert keys.module("c", "del-2/intro.ipynb") == "del-2/intro.md"
+    assert keys.module("c", "slutt.ipynb") == "slutt.md"
+    assert keys.module("c", "intro.ipynb") is None

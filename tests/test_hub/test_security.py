@@ -164,6 +164,9 @@ print(json.dumps({
     "secrets": secrets,
     "jupyterhub_visible": any("jupyterhub" in c and "singleuser" not in c for c in hub_processes),
     "home": str(pathlib.Path.home()),
+    "transport": __import__("ipykernel.connect").connect.get_connection_info(unpack=True)[
+        "transport"
+    ],
     "edition": sorted(str(p.relative_to(pathlib.Path.home()))
                       for p in (pathlib.Path.home() / "demo").glob("*")),
 }))
@@ -192,6 +195,9 @@ def test_a_learners_kernel_sees_no_store_secret_key_or_other_home(hub: RunningHu
     assert seen["secrets"] == []
     assert not seen["jupyterhub_visible"]
     assert seen["home"].endswith("/homes/alice")
+    # Kernels talk over IPC sockets in the learner's own folder, not TCP ports on the shared
+    # network, where another learner could listen to their output.
+    assert seen["transport"] == "ipc"
     assert seen["edition"] == [f"demo/{name}" for name in ("course.yml", "lesson.ipynb",
                                                             "test.ipynb")]  # fmt: skip
     assert "KURSKIT_ANSWERS_URL" in seen["environment"]

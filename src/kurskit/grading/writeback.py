@@ -108,5 +108,10 @@ def _graded_answer(
         max_score=maximum,
         correct=score >= maximum,
         status="scored",
-        idempotency_key=f"nbgrader/{learner}/{submission}/{grade.name}/{score:g}",
+        # The attempt it follows is part of the key: a regrade back to an earlier score
+        # (1 → 0 → 1) is written again, and writing back twice still stores it once.
+        idempotency_key=(
+            f"nbgrader/{learner}/{submission}/{grade.name}/{score:g}"
+            f"/after-{before.attempt if before is not None else 0}"
+        ),
     )

@@ -8,6 +8,7 @@ from typing import Any, TextIO, cast
 
 from kurskit.course.scoring import score
 from kurskit.hub.keys import AnswerKeys, KeyedQuestion
+from kurskit.store.errors import IdempotencyConflictError
 from kurskit.store.export import ExportFormat, export_answers
 from kurskit.store.records import Answer, AnswerStore, ForgetReport, StoredAnswer, answer_record
 
@@ -55,23 +56,29 @@ class AnswerDesk:
             return self._shown(retry, question)
         if spec.attempts is not None and len(earlier) >= spec.attempts:
             raise RefusedError(409, f"no attempts left: all {spec.attempts} are used")
+        if spec.graded and self.store.feedback_released(course=course, module=question.module):
+            # Once scores are out, a new answer would be checked against the key at once.
+            raise RefusedError(409, "this test is closed: its results have been released")
         result = score(spec, request["response"])
         if result.status == "invalid":
             raise RefusedError(400, f"not an answer to this question: {result.reason}")
-        stored = self.store.record(
-            Answer(
-                course=course,
-                module=question.module,
-                question_id=spec.id,
-                learner=learner,
-                response=request["response"],
-                score=result.score,
-                max_score=result.max,
-                correct=result.correct,
-                status=result.status,
-                idempotency_key=stored_key,
+        try:
+            stored = self.store.record(
+                Answer(
+                    course=course,
+                    module=question.module,
+                    question_id=spec.id,
+                    learner=learner,
+                    response=request["response"],
+                    score=result.score,
+                    max_score=result.max,
+                    correct=result.correct,
+                    status=result.status,
+                    idempotency_key=stored_key,
+                )
             )
-        )
+        except IdempotencyConflictError:
+            raise RefusedError(409, "this idempotency key names another answer") from None
         return self._shown(stored, question)
 
     def history(self, user: str, course: str, question_id: str) -> list[dict[str, Any]]:

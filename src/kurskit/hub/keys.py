@@ -46,6 +46,8 @@ class AnswerKeys:
         return self.questions.get((course, question_id))
 
     def module(self, course: str, name: str) -> str | None:
-        """A course's module file named by a learner's copy (`04-prove.ipynb` → `04-prove.md`)."""
-        stem = Path(name).stem
-        return next((m for m in sorted(self.modules.get(course, ())) if Path(m).stem == stem), None)
+        """A course's module file named by a learner's copy (`04-prove.ipynb` → `04-prove.md`,
+        `del-2/intro.ipynb` → `del-2/intro.md`; the folder counts, the suffix does not)."""
+        wanted = Path(name).with_suffix("")
+        modules = sorted(self.modules.get(course, ()))
+        return next((m for m in modules if Path(m).with_suffix("") == wanted), None)

@@ -89,13 +89,12 @@ def _config_text(settings: HubSettings) -> str:
 
 
 def _require_sandbox() -> None:
-    from kurskit.sandbox import isolation_report
+    from kurskit.sandbox import isolates, isolation_report
 
-    report = isolation_report()
-    if not report or "namespaces" not in report[0] or "unavailable" in report[0]:
+    if not isolates():
         raise HubError(
             "learners' servers cannot be isolated on this machine ("
-            + (report[0] if report else "no report")
+            + "; ".join(isolation_report())
             + "): every learner could read every other learner's files. Enable unprivileged "
             "user namespaces, or pass --no-isolation where every learner is trusted."
         )

@@ -296,7 +296,9 @@ def main() -> None:
 
 
 async def _serve(app: web.Application, host: str, port: int) -> None:
-    server = app.listen(port, host, xheaders=True)
+    # The proxy is the only client that should send X-Forwarded-For; learners can reach this
+    # port directly, so their addresses in the log are the connection's, not a header's.
+    server = app.listen(port, host, max_body_size=MAX_BODY_BYTES)
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)

@@ -10,8 +10,8 @@ hub's variables for this server only). The network is shared: the proxy must rea
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ SERVER_LIMITS = Limits(
 )
 #: Variables the sandbox sets itself; the hub's values are not passed on.
 SANDBOX_OWN = frozenset({"PATH", "HOME", "SHELL", "TMPDIR", "LANG", "LC_ALL"})
+#: Where a sandboxed server keeps its kernels' connection files and sockets (private /tmp).
+RUNTIME_DIR = "/tmp/jupyter-runtime"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.@-]")
 
 
@@ -43,16 +45,40 @@ def home_folder(homes: Path, user: str) -> Path:
 
 
 def copy_edition(edition: Path, home: Path) -> int:
-    """Copy the learner edition into a home, leaving the learner's own copies as they are."""
+    """Copy the learner edition into a home, leaving files already there as they are.
+
+    The hub runs this outside the sandbox, in a folder the learner writes to: a symbolic link
+    the learner left is never followed (the file or folder it stands for is skipped), and a
+    file is only ever created, never opened for writing if it exists.
+    """
     copied = 0
     for source in sorted(edition.rglob("*")):
-        target = home / source.relative_to(edition)
+        relative = source.relative_to(edition)
+        target = home / relative
+        if _through_link(home, relative):
+            continue
         if source.is_dir():
-            target.mkdir(exist_ok=True)
-        elif not target.exists():
-            shutil.copyfile(source, target)
-            copied += 1
+            if not target.exists():
+                target.mkdir()
+            continue
+        try:
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(source.read_bytes())
+        copied += 1
     return copied
+
+
+def _through_link(home: Path, relative: Path) -> bool:
+    """Whether the path, or a folder on the way to it inside `home`, is a symbolic link."""
+    current = home
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 class SandboxSpawner(LocalProcessSpawner):
@@ -70,12 +96,21 @@ class SandboxSpawner(LocalProcessSpawner):
     def home(self) -> Path:
         return home_folder(Path(self.homes), self.user.name)
 
+    def get_args(self) -> list[str]:
+        # Kernels over IPC sockets in the learner's private runtime folder: on the shared
+        # network, TCP kernel ports would let other learners listen to a kernel's output.
+        return [*super().get_args(), "--KernelManager.transport=ipc"]
+
     def make_preexec_fn(self, name: str) -> Any:
         return None  # the sandbox drops privileges itself; no OS account per learner
 
     def user_env(self, env: dict[str, str]) -> dict[str, str]:
         env["USER"] = self.user.name
         env["HOME"] = str(self.home)
+        if self.isolate:
+            # The kernels' IPC sockets: a socket path has at most 107 bytes, and a home can be
+            # deep; the sandbox's /tmp is the server's own.
+            env["JUPYTER_RUNTIME_DIR"] = RUNTIME_DIR
         return env
 
     async def start(self) -> Any:
@@ -89,7 +124,12 @@ class SandboxSpawner(LocalProcessSpawner):
         if self.isolate:
             passed = sorted(set(self.get_env()) - SANDBOX_OWN)
             self.cmd = sandbox_command(
-                server, home, SERVER_LIMITS, share_network=True, pass_env=passed
+                server,
+                home,
+                SERVER_LIMITS,
+                share_network=True,
+                pass_env=passed,
+                require_isolation=True,
             )
         else:
             self.cmd = server

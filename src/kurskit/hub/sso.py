@@ -4,7 +4,7 @@ Written as a TOML file given to `kurskit hub serve --sso FILE`, with one table:
 
     [oidc]                                   # GenericOAuthenticator (oauthenticator)
     client_id = "…"                          # from the identity provider
-    client_secret_file = "/etc/kurskit/oidc-secret"   # never the secret itself in the file
+    client_secret_file = "/root/.local/share/kurskit/hub/oidc-secret"  # in the state folder
     # Feide's endpoints are the defaults; another provider sets all three:
     # authorize_url = "…"; token_url = "…"; userdata_url = "…"
 
@@ -92,7 +92,8 @@ def configure_sso(c: Any, sso: SsoSettings) -> None:
         c.GenericOAuthenticator.username_claim = oidc.username_claim
         c.GenericOAuthenticator.scope = oidc.scope
         if oidc.allowed_groups:
-            c.GenericOAuthenticator.manage_groups = True
+            # Not manage_groups: it would replace the user's hub groups with the provider's
+            # at every login, and so drop kurskit's cohorts and instructor groups.
             c.GenericOAuthenticator.auth_state_groups_key = "oauth_user.groups"
             c.GenericOAuthenticator.allowed_groups = set(oidc.allowed_groups)
             c.Authenticator.allow_all = False
