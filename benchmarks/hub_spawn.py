@@ -9,7 +9,7 @@ API, as a login does; the time is from the request to the hub reporting the serv
 is the resident memory of each server's whole process tree (for the sandbox: wrapper, init and
 server) once every server runs.
 
-    .venv/bin/python benchmarks/hub_spawn.py [--learners 6]
+    .venv/bin/python benchmarks/hub_spawn.py [--learners 6] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from kurskit.hub.serve import prepare, start
 from kurskit.hub.settings import HubSettings
 from kurskit.hub.users import HubClient
 
+COURSES = Path(__file__).resolve().parents[1] / "courses"
 PLAIN = """
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
@@ -78,8 +79,8 @@ def wait_ready(client: HubClient, user: str, timeout: float = 120) -> None:
 
 
 def measure(name: str, root: Path, learners: int, *, plain: bool) -> tuple[list[float], list[int]]:
-    (root / "courses").mkdir(parents=True, exist_ok=True)
-    settings = HubSettings(state_dir=root / "state", courses_dir=root / "courses", port=18600)
+    # The bundled courses: each new home gets their learner edition, as on a real hub.
+    settings = HubSettings(state_dir=root / "state", courses_dir=COURSES, port=18600)
     prepared = prepare(settings)
     if plain:
         with prepared.config.open("a") as config:
@@ -118,10 +119,20 @@ def measure(name: str, root: Path, learners: int, *, plain: bool) -> tuple[list[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=6)
-    learners = parser.parse_args().learners
+    parser.add_argument("--rounds", type=int, default=2, help="each hub this often, alternating")
+    options = parser.parse_args()
+    plain: tuple[list[float], list[int]] = ([], [])
+    sandbox: tuple[list[float], list[int]] = ([], [])
     with tempfile.TemporaryDirectory(prefix="kurskit-hub-bench-") as folder:
-        plain = measure("LocalProcessSpawner", Path(folder, "plain"), learners, plain=True)
-        sandbox = measure("kurskit SandboxSpawner", Path(folder, "sandbox"), learners, plain=False)
+        for n in range(options.rounds):
+            # Alternating which hub goes first, so neither always meets cold caches.
+            order = [("LocalProcessSpawner", True), ("kurskit SandboxSpawner", False)]
+            for name, is_plain in order if n % 2 == 0 else order[::-1]:
+                root = Path(folder, f"{'plain' if is_plain else 'sandbox'}-{n}")
+                seconds, rss = measure(name, root, options.learners, plain=is_plain)
+                target = plain if is_plain else sandbox
+                target[0].extend(seconds)
+                target[1].extend(rss)
     print()
     print("| | LocalProcessSpawner (baseline) | kurskit SandboxSpawner | ratio |")
     print("|---|---|---|---|")
