@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kurskit.grading.generate import SourceAssignment
     from kurskit.grading.reports import SubmissionReport
     from kurskit.grading.results import LearnerResult
+    from kurskit.grading.review import Flagged
     from kurskit.grading.steps import StepResult
     from kurskit.hub.settings import HubSettings
     from kurskit.hub.users import HubClient
@@ -49,6 +50,7 @@ __all__ = [
     "learner_edition",
     "new_course",
     "release_feedback",
+    "review_flagged",
     "schema",
     "serve_book",
     "serve_hub",
@@ -411,6 +413,33 @@ def issue_certificates(
     results = course_results(course, grading_dir=grading_dir)
     assert loaded.course is not None
     return issue(loaded.course, results, Path(grading_dir) / loaded.course.slug)
+
+
+def review_flagged(
+    course: str,
+    assignment: str | None = None,
+    *,
+    grading_dir: Path = DEFAULT_GRADING_DIR,
+    clear: str | None = None,
+    note: str = "",
+    reviewer: str = "",
+) -> list[Flagged]:
+    """Flagged submissions of a course (or one assignment), each with its review if cleared.
+
+    A flagged submission holds its learner's certificate until cleared: with `clear`, the
+    named learner's flagged submission of `assignment` is cleared with `note` (required),
+    kept in the course root with the reviewer's name. Raises ValueError for a missing root,
+    an unknown learner, or an empty note."""
+    from kurskit.grading.nbgrader_course import open_course
+    from kurskit.grading.review import clear as clear_review
+    from kurskit.grading.review import flagged
+
+    root = open_course(Path(grading_dir) / course).root
+    if clear is not None:
+        if assignment is None:
+            raise ValueError("name the assignment whose flagged submission you clear")
+        clear_review(root, assignment, clear, reviewer=reviewer, note=note)
+    return flagged(root, assignment)
 
 
 def verify_certificate(

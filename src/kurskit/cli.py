@@ -488,6 +488,43 @@ def grade_certificates(
     output.print(f"{len(issued)} certificate(s) issued.", highlight=False)
 
 
+@grade_app.command("review")
+def grade_review(
+    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+    assignment: Annotated[
+        str | None, typer.Argument(help="Only this assignment (needed with --clear).")
+    ] = None,
+    clear: Annotated[
+        str | None,
+        typer.Option("--clear", help="Clear this learner's flagged submission after a look."),
+    ] = None,
+    note: Annotated[
+        str, typer.Option("--note", help="What you checked (required with --clear; kept).")
+    ] = "",
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+) -> None:
+    """List flagged submissions, which hold certificates until an instructor clears them."""
+    import getpass
+
+    with _grading_errors():
+        items = api.review_flagged(
+            course, assignment, grading_dir=grading, clear=clear, note=note,
+            reviewer=getpass.getuser(),
+        )  # fmt: skip
+    for item in items:
+        report = item.report
+        state = (
+            f"cleared by {item.review.reviewer} on {item.review.cleared_on}: {item.review.note}"
+            if item.review is not None
+            else "needs review (holds the certificate)"
+        )
+        output.print(f"{report.assignment} {report.student}: {state}", highlight=False)
+        for reason in report.reasons:
+            output.print(f"    {reason}", highlight=False)
+    if not items:
+        output.print("No flagged submissions.", highlight=False)
+
+
 @grade_app.command("verify")
 def grade_verify(
     code: Annotated[str, typer.Argument(help="The code printed on the certificate.")],

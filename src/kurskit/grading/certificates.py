@@ -53,14 +53,15 @@ def verification_code(course_root: Path, course: str, learner: str, issued: str)
 def issue_certificates(
     course: Course, results: list[LearnerResult], course_root: Path, *, today: dt.date | None = None
 ) -> list[Certificate]:
-    """A PDF per passed learner in certificates/, recorded in the course root's register."""
+    """A PDF per passed learner in certificates/, recorded in the course root's register; none
+    for a learner whose flagged work no instructor has cleared (`kurskit grade review`)."""
     issued = (today or dt.date.today()).isoformat()
     register = _read_register(course_root)
     folder = course_root / "certificates"
     folder.mkdir(parents=True, exist_ok=True)
     certificates = []
     for result in results:
-        if not result.passed:
+        if not result.certifiable:  # failed, or flagged work not yet reviewed
             continue
         code = verification_code(course_root, course.slug, result.learner, issued)
         pdf = folder / f"{result.learner}.pdf"

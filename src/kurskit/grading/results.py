@@ -15,6 +15,7 @@ from kurskit.course.model import ModuleKind
 from kurskit.course.questions import QuestionBase
 from kurskit.course.scoring import passes
 from kurskit.grading.generate import assignment_name
+from kurskit.grading.review import held
 
 
 @dataclass
@@ -26,6 +27,8 @@ class LearnerResult:
     maximum: float
     threshold: float
     by_part: dict[str, float] = field(default_factory=dict)
+    #: Flags of submissions no instructor has cleared yet (`kurskit grade review`).
+    holds: list[str] = field(default_factory=list)
 
     @property
     def share(self) -> float:
@@ -34,6 +37,11 @@ class LearnerResult:
     @property
     def passed(self) -> bool:
         return passes(self.earned, self.maximum, self.threshold)
+
+    @property
+    def certifiable(self) -> bool:
+        """Passed, with no flagged submission waiting for review."""
+        return self.passed and not self.holds
 
 
 def graded_questions(loaded: LoadedCourse) -> list[tuple[str, QuestionBase]]:
@@ -79,17 +87,21 @@ def course_results(loaded: LoadedCourse, course_root: Path) -> list[LearnerResul
     )
     graded = nbgrader_scores(course_root, course.slug, assignments)
     threshold = course.pass_threshold or 1.0
+    holds = held(course_root)
     return [
-        LearnerResult(learner, sum(parts.values()), maximum, threshold, parts)
+        LearnerResult(
+            learner, sum(parts.values()), maximum, threshold, parts, holds.get(learner, [])
+        )
         for learner, parts in sorted(graded.items())
     ]
 
 
 def results_csv(results: list[LearnerResult]) -> str:
-    """The results as CSV: learner, earned, maximum, share, passed."""
+    """The results as CSV: learner, earned, maximum, share, passed, and `needs review` with the
+    flags that hold a certificate."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["learner", "earned", "maximum", "share", "passed"])
+    writer.writerow(["learner", "earned", "maximum", "share", "passed", "review"])
     for result in results:
         writer.writerow(
             [
@@ -98,6 +110,7 @@ def results_csv(results: list[LearnerResult]) -> str:
                 f"{result.maximum:g}",
                 f"{result.share:.3f}",
                 "yes" if result.passed else "no",
+                f"needs review: {' | '.join(result.holds)}" if result.holds else "",
             ]
         )
     return out.getvalue()
