@@ -174,3 +174,9 @@ def test_check_execute_on_bundled_courses_gallery_and_scaffold(tmp_path: Path) -
     assert result.exit_code == 0, report["problems"]
     gallery = [path for path in report["executed"] if "widgets" in path]
     assert len(gallery) == len(list((ROOT / "widgets").glob("*.md"))) - 1  # not the README
+
+
+def test_the_api_star_import_works() -> None:
+    names: dict[str, object] = {}
+    exec("from kurskit.api import *", names)  # every name in __all__ exists at run time
+    assert "build_book" in names and "serve_hub" in names

@@ -34,7 +34,6 @@ __all__ = [
     "DEFAULT_COURSES_DIR",
     "DEFAULT_EDITION_DIR",
     "DEFAULT_GRADING_DIR",
-    "CheckReport",
     "autograde",
     "build_book",
     "check",

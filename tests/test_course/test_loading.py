@@ -216,3 +216,12 @@ def test_a_notebook_cache_reads_only_files_changed_since(
     assert edited.notebooks["lesson.md"] is not first.notebooks["lesson.md"]
     assert "En ny linje." in edited.notebooks["lesson.md"].notebook.cells[-1].source
     assert edited.notebooks["test.ipynb"] is first.notebooks["test.ipynb"]
+
+
+def test_one_default_pass_threshold(make_course: CourseFactory) -> None:
+    from kurskit.course.model import DEFAULT_PASS_THRESHOLD
+
+    course = load_course(make_course()).course
+    assert course is not None and course.threshold == 0.8
+    lenient = course.model_copy(update={"pass_threshold": None})
+    assert lenient.threshold == DEFAULT_PASS_THRESHOLD == 1.0

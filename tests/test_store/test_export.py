@@ -232,3 +232,19 @@ def test_read_courses_takes_a_folder_of_courses(course_dir: Path) -> None:
     assert (demo.language, demo.pass_threshold) == ("nb", 0.8)
     assert demo.module("test") is demo.module("test.ipynb") is not None
     assert set(demo.modules[1].questions) == {"q-graded", "q-num"}
+
+
+def test_the_latest_attempt_counts_across_a_modules_editions() -> None:
+    from kurskit.store.records import StoredAnswer, latest_attempts
+
+    def stored(module: str, attempt: int, score: float) -> StoredAnswer:
+        return StoredAnswer(
+            "c", module, "q", "p-1", "a", score, 1.0, bool(score), "scored", f"k{attempt}",
+            attempt=attempt,
+        )  # fmt: skip
+
+    answers = [stored("del/prov.md", 1, 0.0), stored("del/prov.ipynb", 2, 1.0)]
+    answers += [stored("annen/prov.ipynb", 3, 0.0)]
+    latest = latest_attempts(answers)
+    assert latest[("del/prov", "q")].attempt == 2
+    assert latest[("annen/prov", "q")].attempt == 3

@@ -17,6 +17,10 @@ COURSE_SCHEMA_VERSION = 1
 COURSE_FILE = "course.yml"
 
 
+#: The pass threshold of a course that sets none: every point.
+DEFAULT_PASS_THRESHOLD = 1.0
+
+
 def _code_as_text(value: Any) -> Any:
     # `1.2` unquoted in YAML is a float; competence codes are text.
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
@@ -160,3 +164,9 @@ class Course(Strict):
 
     def module(self, file: str) -> Module | None:
         return next((m for m in self.modules if m.file == file), None)
+
+    @property
+    def threshold(self) -> float:
+        """The share needed to pass: `pass_threshold`, or every point when none is set (a
+        course with an assessment must set one; `kurskit check` says so)."""
+        return DEFAULT_PASS_THRESHOLD if self.pass_threshold is None else self.pass_threshold

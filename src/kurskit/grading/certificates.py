@@ -122,7 +122,7 @@ def _write_pdf(path: Path, course: Course, result: LearnerResult, issued: str, c
                 "certificate_result",
                 lang,
                 percent=round(result.share * 100),
-                threshold=round((course.pass_threshold or 1) * 100),
+                threshold=round(course.threshold * 100),
             ),
             styles["Normal"],
         ),

@@ -86,7 +86,7 @@ def course_results(loaded: LoadedCourse, course_root: Path) -> list[LearnerResul
         {assignment_name(m.file) for m in course.modules if m.kind is ModuleKind.assessment}
     )
     graded = nbgrader_scores(course_root, course.slug, assignments)
-    threshold = course.pass_threshold or 1.0
+    threshold = course.threshold
     holds = held(course_root)
     return [
         LearnerResult(

@@ -19,7 +19,7 @@ from kurskit.course.questions import QuestionBase, parse_question
 from kurskit.course.scoring import score
 from kurskit.grading.generate import QUESTIONS_FILE
 from kurskit.grading.tamper import grade_id
-from kurskit.store.records import AnswerStore, StoredAnswer
+from kurskit.store.records import AnswerStore, StoredAnswer, latest_attempts
 
 
 class WidgetScorer:
@@ -42,15 +42,9 @@ class WidgetScorer:
 
     def _answers(self, student: str) -> dict[tuple[str, str], StoredAnswer]:
         if student not in self._latest:
-            latest: dict[tuple[str, str], StoredAnswer] = {}
             learner = self.store.pseudonym(student)
-            for answer in self.store.answers(course=self.course, learner=learner):
-                # The course folder names a module by its file (prov.md), a learner's copy
-                # released by nbgrader by the notebook (prov.ipynb): the stem is the same.
-                key = (Path(answer.module).stem, answer.question_id)
-                if key not in latest or answer.attempt > latest[key].attempt:
-                    latest[key] = answer
-            self._latest[student] = latest
+            answers = self.store.answers(course=self.course, learner=learner)
+            self._latest[student] = latest_attempts(answers)
         return self._latest[student]
 
     def score(self, student: str, assignment: str, cell: Any) -> tuple[float, str]:
@@ -59,7 +53,7 @@ class WidgetScorer:
         spec = self.specs.get((assignment, question_id))
         if spec is None:
             return 0.0, f"Question {question_id} is not in {QUESTIONS_FILE}; scored 0."
-        module = Path(self.modules[assignment]).stem
+        module = str(Path(self.modules[assignment]).with_suffix(""))
         answer = self._answers(student).get((module, question_id))
         if answer is None:
             return 0.0, "No answer was submitted for this question."

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kurskit.grading.generate import QUESTIONS_FILE
-from kurskit.store.records import Answer, AnswerStore, StoredAnswer
+from kurskit.store.records import Answer, AnswerStore, StoredAnswer, latest_attempts
 
 #: Grade cell ids `kurskit grade generate` writes, by what follows the question id.
 _SUFFIXES = ("-tests", "-answer")
@@ -54,13 +54,14 @@ def write_back(course_root: Path, store: AnswerStore, assignment: str | None = N
                 continue
             for submission in gradebook.assignment_submissions(name):
                 learner = store.pseudonym(submission.student_id)
-                latest = _latest(store, course, learner)
+                latest = latest_attempts(store.answers(course=course, learner=learner))
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         if grade.needs_manual_grade:
                             continue  # not graded by a person yet
                         question = question_of(grade.name)
-                        before = latest.get((Path(part["module"]).stem, question))
+                        module = str(Path(part["module"]).with_suffix(""))
+                        before = latest.get((module, question))
                         if _already(before, float(grade.score)):
                             unchanged += 1
                             continue
@@ -76,16 +77,6 @@ def write_back(course_root: Path, store: AnswerStore, assignment: str | None = N
 
 def _already(answer: StoredAnswer | None, score: float) -> bool:
     return answer is not None and answer.status == "scored" and answer.score == score
-
-
-def _latest(store: AnswerStore, course: str, learner: str) -> dict[tuple[str, str], StoredAnswer]:
-    """(module stem, question) → the learner's latest answer (any edition's module name)."""
-    latest: dict[tuple[str, str], StoredAnswer] = {}
-    for answer in store.answers(course=course, learner=learner):
-        key = (Path(answer.module).stem, answer.question_id)
-        if key not in latest or answer.attempt > latest[key].attempt:
-            latest[key] = answer
-    return latest
 
 
 def _graded_answer(

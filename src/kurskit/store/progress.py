@@ -10,7 +10,7 @@ from typing import Literal
 
 from kurskit.course.loading import find_course_folders, load_course
 from kurskit.course.scoring import passes
-from kurskit.store.records import StoredAnswer
+from kurskit.store.records import StoredAnswer, latest_attempts
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class CourseFacts:
     slug: str
     title: str
     language: str
-    pass_threshold: float | None
+    pass_threshold: float
     modules: tuple[ModuleFacts, ...]
 
     def module(self, name: str) -> ModuleFacts | None:
@@ -81,7 +81,7 @@ def read_courses(courses_dir: Path) -> dict[str, CourseFacts]:
             slug=course.slug,
             title=course.title,
             language=course.language,
-            pass_threshold=course.pass_threshold,
+            pass_threshold=course.threshold,
             modules=tuple(modules),
         )
     return facts
@@ -163,8 +163,6 @@ def _module_milestones(
 def _course_result(
     course: CourseFacts, learner: str, answers: list[StoredAnswer]
 ) -> Milestone | None:
-    if course.pass_threshold is None:
-        return None
     graded = {
         (module.file, question.id)
         for module in course.modules
@@ -172,11 +170,11 @@ def _course_result(
         for question in module.questions.values()
         if question.graded
     }
-    latest: dict[tuple[str, str], StoredAnswer] = {}
-    for answer in answers:
+    latest = {}
+    for answer in latest_attempts(answers).values():
         module = course.module(answer.module)
         key = (module.file if module else answer.module, answer.question_id)
-        if key in graded and (key not in latest or answer.attempt > latest[key].attempt):
+        if key in graded:
             latest[key] = answer
     final = [a for a in latest.values() if a.status == "scored" and a.score is not None]
     if not graded or len(final) < len(graded):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from kurskit.course.scoring import Result
@@ -65,6 +66,18 @@ def answer_from_record(record: Mapping[str, Any]) -> StoredAnswer:
     for name in ("score", "max_score"):
         values[name] = None if values[name] is None else float(values[name])
     return StoredAnswer(**values)
+
+
+def latest_attempts(answers: Iterable[StoredAnswer]) -> dict[tuple[str, str], StoredAnswer]:
+    """The one rule "the latest attempt counts": (module, question) → the answer with the
+    highest attempt. A module is named by its path without suffix, so the course's `prov.md`
+    and a learner's copy `prov.ipynb` (released or from the learner edition) are one module."""
+    latest: dict[tuple[str, str], StoredAnswer] = {}
+    for answer in answers:
+        key = (str(Path(answer.module).with_suffix("")), answer.question_id)
+        if key not in latest or answer.attempt > latest[key].attempt:
+            latest[key] = answer
+    return latest
 
 
 @dataclass(frozen=True)
