@@ -180,3 +180,9 @@ def test_the_api_star_import_works() -> None:
     names: dict[str, object] = {}
     exec("from kurskit.api import *", names)  # every name in __all__ exists at run time
     assert "build_book" in names and "serve_hub" in names
+
+
+def test_errors_read_as_plain_text(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["grade", "results", str(tmp_path / "nope"), "--grading", "x"])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "[red]" not in result.output

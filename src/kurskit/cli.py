@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 import kurskit
 from kurskit import api
@@ -31,6 +32,11 @@ app = typer.Typer(
 )
 console = Console(stderr=True, soft_wrap=True)
 output = Console(soft_wrap=True)
+
+
+def print_error(error: object) -> None:
+    """`error: …` in red on standard error; the message is shown as written (never markup)."""
+    console.print(Text.assemble(("error:", "red"), " ", str(error)), highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -103,7 +109,7 @@ def new(
     try:
         folder = api.new_course(slug, language=lang, root=root, title=title)
     except (ValueError, FileExistsError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        print_error(error)
         raise typer.Exit(2) from None
     output.print(f"Created {folder}. Next: kurskit check {folder}", highlight=False)
 
@@ -137,7 +143,7 @@ def learner_edition(
     try:
         written = api.learner_edition(courses=courses or [], out=out)
     except ValueError as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        print_error(error)
         raise typer.Exit(1) from None
     for edition in written:
         output.print(f"{edition.folder}: {len(edition.notebooks)} notebook(s)", highlight=False)
@@ -156,7 +162,7 @@ EXPORT_FORMATS = ("csv", "jsonl", "xapi")
 
 
 def _store_error(error: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+    print_error(error)
     return typer.Exit(1)
 
 
@@ -285,7 +291,7 @@ def _book_errors() -> Iterator[None]:
         console.print("Fix the courses (see `kurskit check`), then build again.", style="red")
         raise typer.Exit(1) from None
     except (BookBuildError, VendorError, ValueError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        print_error(error)
         raise typer.Exit(1) from None
 
 
@@ -360,7 +366,7 @@ def _grading_errors() -> Iterator[None]:
     try:
         yield
     except (ValueError, NbgraderError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, markup=False)
+        print_error(error)
         raise typer.Exit(1) from None
 
 
@@ -596,7 +602,7 @@ def _hub_errors() -> Iterator[None]:
     try:
         yield
     except (HubError, ValueError) as error:
-        console.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
+        print_error(error)
         raise typer.Exit(1) from None
 
 
