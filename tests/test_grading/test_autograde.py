@@ -90,3 +90,19 @@ def test_unknown_assignment_is_a_clear_error(tmp_path: Path) -> None:
     root = released_course(tmp_path)
     with pytest.raises(ValueError, match="nope is not in the gradebook"):
         autograde(root, "nope")
+
+
+def test_a_message_failing_its_signature_is_dropped_and_counted() -> None:
+    from jupyter_client.session import Session
+
+    from kurskit.grading.execution import IGNORED, checked_deserialize
+
+    grader, forger = Session(key=b"the grader's key"), Session(key=b"another key")
+    honest = grader.serialize(grader.msg("stream", {"name": "stdout", "text": "hi"}))
+    forged = forger.serialize(forger.msg("stream", {"name": "stdout", "text": "x" * 500}))
+    spent: list[int] = []
+    deserialize = checked_deserialize(grader.deserialize, spent.append)
+    # serialize() puts the routing delimiter first; deserialize takes what follows it.
+    assert deserialize(honest[1:])["content"]["text"] == "hi"
+    assert deserialize(forged[1:]) == IGNORED
+    assert spent and spent[0] > 500

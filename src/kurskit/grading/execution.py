@@ -4,6 +4,7 @@ limit and an output limit, and say what stopped it if something did."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,17 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         self.output_budget = output_bytes
         self.flooded = False
 
+    async def async_start_new_kernel_client(self) -> Any:
+        client = await super().async_start_new_kernel_client()
+        client.session.deserialize = checked_deserialize(client.session.deserialize, self._spend)
+        return client
+
+    def _spend(self, size: int) -> None:
+        self.output_budget -= size
+        if self.output_budget < 0 and not self.flooded:
+            self.flooded = True
+            self.grading_kernel.kill()
+
     def output(
         self,
         outs: list[nbformat.NotebookNode],
@@ -50,13 +62,41 @@ class GuardedExecute(Execute):  # type: ignore[misc]
         display_id: str | None,
         cell_index: int,
     ) -> nbformat.NotebookNode | None:
-        self.output_budget -= _size(msg.get("content", {}))
-        if self.output_budget < 0:
-            if not self.flooded:
-                self.flooded = True
-                self.grading_kernel.kill()
+        self._spend(_size(msg.get("content", {})))
+        if self.flooded:
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+#: What a message that failed its signature check becomes: one no cell waits for.
+IGNORED: dict[str, Any] = {
+    "header": {"msg_id": "", "msg_type": "kurskit_ignored"},
+    "parent_header": {},
+    "metadata": {},
+    "content": {},
+    "buffers": [],
+    "msg_id": "",
+    "msg_type": "kurskit_ignored",
+}
+
+
+def checked_deserialize(
+    deserialize: Callable[..., dict[str, Any]], spend: Callable[[int], None]
+) -> Callable[..., dict[str, Any]]:
+    """The kernel client's `Session.deserialize`, made to drop a message whose signature fails
+    instead of ending the whole run: the message is never used, and its bytes still count
+    toward the output limit (a kernel flooding its channels can garble them)."""
+
+    def checked(msg_list: list[Any], content: bool = True, copy: bool = True) -> dict[str, Any]:
+        try:
+            return deserialize(msg_list, content=content, copy=copy)
+        except ValueError as error:
+            if "Signature" not in str(error):
+                raise
+            spend(sum(len(memoryview(part)) for part in msg_list))
+            return dict(IGNORED)
+
+    return checked
 
 
 def _size(content: Any) -> int:
