@@ -48,7 +48,8 @@ class Result:
         """Score as a share of max (None while pending, 1.0 for a zero-point question answered)."""
         if self.score is None:
             return None
-        return self.score / self.max if self.max else 1.0
+        scaled = share(self.score, self.max)
+        return 1.0 if scaled is None else scaled
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,16 @@ def score(spec: QuestionBase, response: Any) -> Result:
 # --- response normalising -------------------------------------------------------------------
 
 
+def share(earned: float, maximum: float) -> float | None:
+    """The one scaled score: points earned as a share of the maximum, or None when there is
+    nothing to earn (each caller says what that means for it)."""
+    return earned / maximum if maximum > 0 else None
+
+
 def passes(earned: float, maximum: float, threshold: float) -> bool:
     """The one pass rule: the share of the points reaches the threshold (float noise aside)."""
-    return maximum > 0 and earned / maximum >= threshold - 1e-9
+    scaled = share(earned, maximum)
+    return scaled is not None and scaled >= threshold - 1e-9
 
 
 def _text(response: Any, what: str = "text") -> str:

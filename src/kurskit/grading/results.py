@@ -13,7 +13,7 @@ from pathlib import Path
 from kurskit.course.loading import LoadedCourse
 from kurskit.course.model import ModuleKind
 from kurskit.course.questions import QuestionBase
-from kurskit.course.scoring import passes
+from kurskit.course.scoring import passes, share
 from kurskit.grading.generate import assignment_name
 from kurskit.grading.review import held
 
@@ -32,7 +32,9 @@ class LearnerResult:
 
     @property
     def share(self) -> float:
-        return self.earned / self.maximum if self.maximum else 0.0
+        """The share of the points earned (0 in a course with nothing to earn)."""
+        scaled = share(self.earned, self.maximum)
+        return 0.0 if scaled is None else scaled
 
     @property
     def passed(self) -> bool:

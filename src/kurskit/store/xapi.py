@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from kurskit.course.scoring import share
 from kurskit.store.progress import CourseFacts, Milestone
 from kurskit.store.records import StoredAnswer
 
@@ -193,7 +194,9 @@ def response_text(response: Any) -> str:
 
 
 def _score(raw: float, max_score: float) -> dict[str, float]:
-    return {"scaled": round(raw / max_score, 6), "raw": raw, "min": 0.0, "max": max_score}
+    scaled = share(raw, max_score)
+    score = {"raw": raw, "min": 0.0, "max": max_score}
+    return score if scaled is None else {"scaled": round(scaled, 6), **score}
 
 
 def _iso(answer: StoredAnswer) -> str:
