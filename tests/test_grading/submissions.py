@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from kurskit.cli import app
 from kurskit.course.scoring import Result
+from kurskit.grading.reports import SubmissionReport
 from kurskit.store.records import AnswerStore
 from kurskit.store.sink import LocalSink
 from tests.swedish_course import make_courses
@@ -79,3 +80,17 @@ def answer_widgets(
             result=Result(None, 1.0, None, status="pending"),
             idempotency_key=f"{learner}-{question}",
         )
+
+
+def code_points(root: Path, student: str) -> float:
+    """The points a learner's code exercise earned, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "hemligt") as gradebook:
+        return float(gradebook.find_grade(TESTS_ID, "prov", "prov", student).score)
+
+
+def reasons(reports: dict[str, SubmissionReport], student: str) -> str:
+    """Everything a learner's report says, flags and failures, in one line."""
+    report = reports[student]
+    return " | ".join(report.reasons + report.failures)

@@ -50,7 +50,11 @@ def test_parallel_scores_equal_sequential_nbgrader(tmp_path: Path) -> None:
     ours, theirs = grades(root), grades(plain / "hemligt")
     code = {key for key in ours if key[1] == TESTS_ID}
     assert len(code) == len(HONEST)
-    assert {k: ours[k] for k in code} == {k: theirs[k] for k in code}
+    # Hidden tests run only in kurskit's grader, outside the kernel: plain nbgrader runs the
+    # visible tests alone, so it agrees on every learner except the one only hidden tests fail.
+    same = {key for key in code if key[0] != "ben"}
+    assert {k: ours[k] for k in same} == {k: theirs[k] for k in same}
+    assert (ours[("ben", TESTS_ID)], theirs[("ben", TESTS_ID)]) == (0.0, 1.0)
     assert {student: ours[(student, TESTS_ID)] for student in HONEST} == {
         "ada": 1.0,
         "ben": 0.0,

@@ -117,12 +117,15 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
     scores = {name: float(row["score"]) for name, row in rows.items()}
     assert scores == {"anna": 4.0, "bo": 2.0, "cia": 0.0}
     assert {row["status"] for row in rows.values()} == {"graded"}
-    assert "test prov-kod-tests failed: AssertionError" in rows["bo"]["failures"]
+    assert "test prov-kod-tests failed: a hidden test failed" in rows["bo"]["failures"]
     for name in ANSWERS:
         feedback = (root / "feedback" / name / "prov" / "prov.html").read_text("utf-8")
-        assert "SECRET_HIDDEN" not in feedback and "BEGIN HIDDEN TESTS" not in feedback
-        assert "Hidden tests ran here" in feedback
+        assert "Fler tester, som du inte ser" in feedback  # the note in the test cell
         assert "isinstance" in feedback  # visible tests stay visible (highlighted in spans)
+    # Hidden tests never reach a file a learner submits or gets back, nor the gradebook.
+    for path in [*root.rglob("*.ipynb"), *root.rglob("*.html"), root / "gradebook.db"]:
+        assert b"SECRET_HIDDEN" not in path.read_bytes(), path
+    assert "HiddenTestFailed" in (root / "feedback" / "bo" / "prov" / "prov.html").read_text()
     bo = (root / "feedback" / "bo" / "prov" / "prov.html").read_text("utf-8")
     assert "SECRET_SOLUTION" not in bo  # a failing hidden test's traceback is not shown
 

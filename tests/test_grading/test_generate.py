@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import nbformat
 import pytest
 
 from kurskit.course import load_course
-from kurskit.grading.generate import generate_assignments
+from kurskit.grading.generate import HIDDEN_TESTS_FILE, generate_assignments
 from tests.swedish_course import SECRETS, make_courses
 
 
@@ -46,7 +47,13 @@ def test_source_assignment_has_the_right_nbgrader_cells(generated: Path) -> None
     assert all(meta["locked"] for gid, meta in cells.items() if not gid.endswith("-answer"))
     source = nbformat.writes(notebook)
     assert "SECRET-OPTION-FEEDBACK" not in source  # keys of non-code questions never copied
-    assert "SECRET_HIDDEN" in source  # the instructor's source keeps the hidden tests
+    # Hidden tests never enter a notebook, not even the source: they run outside the kernel,
+    # from the course root's kurskit/hidden_tests.json.
+    assert "SECRET_HIDDEN" not in source and "BEGIN HIDDEN" not in source
+    hidden = json.loads((generated / HIDDEN_TESTS_FILE).read_text("utf-8"))
+    assert "SECRET_HIDDEN" in hidden["assignments"]["prov"]["prov-kod-tests"]["source"]
+    assert hidden["assignments"]["prov"]["prov-kod-tests"]["timeout"] == 30
+    assert "Fler tester, som du inte ser" in notebook.cells[-1].source  # the course's language
     config = (generated / "nbgrader_config.py").read_text("utf-8")
     assert "c.CourseDirectory.course_id = 'hemligt'" in config
 

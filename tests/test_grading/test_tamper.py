@@ -15,7 +15,7 @@ def released() -> nbformat.NotebookNode:
     setup = read_only(nbformat.v4.new_code_cell("import math"), "setup")
     answer = answer_cell("ex-answer", "x = 1")
     answer.source = "# YOUR CODE HERE"
-    tests = make_tests_cell("ex-tests", "assert x == 1", "", 1.0)
+    tests = make_tests_cell("ex-tests", "assert x == 1", 1.0)
     return nbformat.v4.new_notebook(cells=[setup, answer, tests])
 
 

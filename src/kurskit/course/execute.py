@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from kurskit.course.hidden_execution import HiddenCheck, HiddenTestsClient
+from kurskit.course.hidden_tests import HiddenTests, HiddenTestsError
 from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.notebook import CourseNotebook
 from kurskit.course.problems import Problem
@@ -34,27 +35,38 @@ def execute_notebook(
     if notebook.notebook is None:
         return []
     copy = nbformat.from_dict(notebook.notebook)
-    problem = _run(copy, notebook.path.parent, settings, notebook.display_path, "")
+    problem = _run(copy, notebook.path.parent, settings, notebook.display_path, "").failure
     return [problem] if problem else []
 
 
 def check_code_solutions(
     notebook: CourseNotebook, settings: ExecutionSettings = ExecutionSettings()
 ) -> list[Problem]:
-    """Run each code exercise's model solution against its visible and hidden tests."""
+    """Run each code exercise's model solution against its visible tests in a kernel, and
+    its hidden tests outside it, as the grader does."""
     problems: list[Problem] = []
     for cell in notebook.questions:
         spec = cell.spec
         if not isinstance(spec, CodeExercise):
             continue
-        cells = [spec.solution, spec.tests, spec.hidden_tests]
-        trial = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(source) for source in cells if source.strip()]
-        )
+        tests = nbformat.v4.new_code_cell(spec.tests or "pass")
+        tests.metadata["nbgrader"] = {"grade_id": spec.id}
+        trial = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(spec.solution), tests])
         timeout = min(settings.cell_timeout, spec.timeout)
         limited = ExecutionSettings(cell_timeout=timeout, kernel_name=settings.kernel_name)
         field = f"question {spec.id}"
-        failure = _run(trial, notebook.path.parent, limited, notebook.display_path, field)
+        hidden: dict[str, HiddenCheck] = {}
+        if spec.hidden_tests.strip():
+            try:
+                hidden[spec.id] = HiddenCheck(HiddenTests.parse(spec.hidden_tests), timeout)
+            except HiddenTestsError:
+                continue  # reported by the course check already, with its line
+        client = _run(trial, notebook.path.parent, limited, notebook.display_path, field, hidden)
+        failure = client.failure
+        verdict = client.hidden_verdicts.get(spec.id)
+        if failure is None and hidden and (verdict is None or not verdict.passed):
+            reason = verdict.reason if verdict is not None else "they did not run"
+            failure = Problem(notebook.display_path, None, field, f"hidden tests: {reason}")
         if failure:
             problems.append(
                 Problem(
@@ -67,30 +79,39 @@ def check_code_solutions(
     return problems
 
 
+class _CheckingClient(HiddenTestsClient):
+    """A notebook client that runs hidden tests and keeps the first failure it met."""
+
+    failure: Problem | None = None
+
+
 def _run(
     notebook: nbformat.NotebookNode,
     folder: Path,
     settings: ExecutionSettings,
     display_path: str,
     field: str,
-) -> Problem | None:
+    hidden: dict[str, HiddenCheck] | None = None,
+) -> _CheckingClient:
     with tempfile.TemporaryDirectory(prefix="kurskit-kernel-") as sockets:
         # IPC sockets under an absolute private path: no TCP ports to collide or to expose.
-        manager = KernelManager(
+        manager = AsyncKernelManager(
             kernel_name=settings.kernel_name, transport="ipc", ip=str(Path(sockets) / "kernel")
         )
-        client = NotebookClient(
+        client = _CheckingClient(
             notebook,
             km=manager,
             timeout=settings.cell_timeout,
             resources={"metadata": {"path": str(folder)}},
             allow_errors=False,
+            hidden=hidden,
         )
-        return _outcome(client, notebook, settings, display_path, field)
+        client.failure = _outcome(client, notebook, settings, display_path, field)
+        return client
 
 
 def _outcome(
-    client: NotebookClient,
+    client: HiddenTestsClient,
     notebook: nbformat.NotebookNode,
     settings: ExecutionSettings,
     display_path: str,

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from kurskit.course.digcomp import check_competence_code
+from kurskit.course.hidden_tests import HiddenTests, HiddenTestsError
 
 QUESTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 OPTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -354,9 +355,25 @@ class CodeExercise(QuestionBase):
     tests: str = Field(
         default="", description="Visible tests: Python asserts the learner may read."
     )
-    hidden_tests: str = Field(default="", description="Hidden tests, run only when grading.")
+    hidden_tests: str = Field(
+        default="",
+        description=(
+            "Hidden tests, run only when grading and outside the learner's notebook: Python "
+            "asserts that call the learner's functions with plain data (no imports)."
+        ),
+    )
     timeout: int = Field(default=30, ge=1, le=600, description="Seconds the tests may run.")
     answer_key_fields = frozenset({"solution", "hidden_tests", "feedback"})
+
+    @field_validator("hidden_tests")
+    @classmethod
+    def _runs_outside_the_kernel(cls, source: str) -> str:
+        try:
+            HiddenTests.parse(source)
+        except HiddenTestsError as error:
+            where = f"line {error.line} of the hidden tests: " if error.line else ""
+            raise ValueError(f"{where}{error}") from None
+        return source
 
     @model_validator(mode="after")
     def _some_test(self) -> CodeExercise:

@@ -35,13 +35,18 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from kurskit.course.hidden_execution import HiddenCheck
 from kurskit.grading.execution import Execution, RunLimits, execute
+from kurskit.grading.hidden import hidden_checks
 from kurskit.grading.kernels import GradingKernel, KernelPool
 from kurskit.grading.marks import (
     failures,
     is_widget_question,
+    mark_cut_off,
     mark_failed_answers,
+    mark_hidden_tests,
     mark_not_run,
+    mark_timed_out,
     put_widget_score,
 )
 from kurskit.grading.nbgrader_course import NbgraderCourse, open_course
@@ -94,6 +99,7 @@ class _Notebook:
     notebook: nbformat.NotebookNode
     resources: dict[str, Any]
     widgets: dict[int, str] = field(default_factory=dict)
+    unread: str = ""  # why the submitted notebook could not be used, if it could not
 
 
 @dataclass
@@ -133,6 +139,7 @@ def autograde(
     if not submissions:
         return reports
     started = time.perf_counter()
+    hidden = hidden_checks(course.root, assignment)
     jobs = max(1, options.jobs)
     pool = KernelPool(jobs, options.limits, KERNEL_ARGUMENTS, {"NBGRADER_EXECUTION": "autograde"})
     try:
@@ -159,14 +166,18 @@ def autograde(
                     reports.append(work.report)
                     progress(len(reports), len(submissions), submission.student)
                 for item in work.notebooks:
-                    future = workers.submit(_run, pool, work, item, options.run)
+                    if item.unread:  # nothing to run: scored as it stands
+                        future: Future[Execution] = Future()
+                        future.set_result(Execution(item.notebook, [item.unread]))
+                    else:
+                        future = workers.submit(_run, pool, work, item, options.run, hidden)
                     running[future] = (work, item)
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     work, item = running.pop(future)
                     try:
-                        _after_execution(course, work, item, future.result(), scorer)
+                        _after_execution(course, work, item, future.result(), scorer, set(hidden))
                     except Exception as error:  # reported for this learner, the run goes on
                         _give_up(work, item.name, error)
                     waiting[id(work)] -= 1
@@ -213,28 +224,31 @@ def _prepare(course: NbgraderCourse, submission: Submission) -> _Work:
                 "db_url": course.db_url,
             },
         }
+        released = nbformat.read(
+            course.folder("release", ".", assignment) / f"{name}.ipynb", as_version=4
+        )
         path = submission.folder / f"{name}.ipynb"
+        unread = ""
         try:
             if not path.is_file():
                 raise UnreadableNotebookError("the notebook was not submitted")
-            submitted = read_submitted_notebook(path)
-            released = nbformat.read(
-                course.folder("release", ".", assignment) / f"{name}.ipynb", as_version=4
-            )
-            notebook, changes = restore(submitted, released)
+            notebook, changes = restore(read_submitted_notebook(path), released)
             report.reasons += [f"{name}: {change}" for change in changes]
             notebook, resources = _apply(SANITIZE, course, notebook, resources)
-        except UnreadableNotebookError as error:
-            report.reasons.append(f"{name}: {error}")
+        except Exception as error:
+            # nbgrader's checks reject forged notebooks; an unreadable one is just as lost. The
+            # released notebook stands in: nothing runs, widget answers count from the store,
+            # and the learner's feedback says what happened.
+            why = (
+                str(error)
+                if isinstance(error, UnreadableNotebookError)
+                else (f"rejected by nbgrader's checks: {error}")
+            )
+            report.reasons.append(f"{name}: {why}")
             report.unreadable = True
-            _zero(course, submission, name)
-            continue
-        except Exception as error:  # nbgrader's checks reject forged notebooks
-            report.reasons.append(f"{name}: rejected by nbgrader's checks: {error}")
-            report.unreadable = True
-            _zero(course, submission, name)
-            continue
-        item = _Notebook(name, notebook, resources)
+            unread = f"the submitted notebook could not be graded: {why}"
+            notebook, resources = _apply(SANITIZE, course, released, resources)
+        item = _Notebook(name, notebook, resources, unread=unread)
         for index, cell in enumerate(notebook.cells):
             if is_widget_question(cell):
                 item.widgets[index] = cell.source
@@ -251,8 +265,14 @@ def _apply(
     return notebook, resources
 
 
-def _run(pool: KernelPool, work: _Work, item: _Notebook, limits: RunLimits) -> Execution:
-    """Execute one notebook in a fresh kernel (worker thread)."""
+def _run(
+    pool: KernelPool,
+    work: _Work,
+    item: _Notebook,
+    limits: RunLimits,
+    hidden: dict[str, HiddenCheck],
+) -> Execution:
+    """Execute one notebook in a fresh kernel, hidden tests outside it (worker thread)."""
     kernel: GradingKernel | None = None
     failure = ""
     for _ in range(KERNEL_START_ATTEMPTS):
@@ -268,7 +288,7 @@ def _run(pool: KernelPool, work: _Work, item: _Notebook, limits: RunLimits) -> E
             target = kernel.workdir / path.relative_to(work.folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-    return execute(item.notebook, kernel, work.course.config, limits)
+    return execute(item.notebook, kernel, work.course.config, limits, hidden)
 
 
 def _after_execution(
@@ -277,17 +297,28 @@ def _after_execution(
     item: _Notebook,
     run: Execution,
     scorer: WidgetScorer | None,
+    hidden: set[str],
 ) -> None:
     """Mark what did not pass, score widget questions, save grades, write the notebook."""
     notebook = run.notebook
+    reasons = work.report.reasons
     for index, source in item.widgets.items():
         notebook.cells[index].source = source
-    for why in run.stopped:
-        work.report.reasons.append(f"{item.name}: {why}")
+    if run.timed_out and run.cell_seconds is not None:
+        for why in mark_timed_out(notebook, run.timed_out, run.cell_seconds):
+            reasons.append(f"{item.name}: {why}")
+    if not item.unread:
+        reasons += [f"{item.name}: {why}" for why in run.stopped]
     if run.stopped:
-        for grade_id in mark_not_run(notebook, "; ".join(run.stopped)):
-            work.report.reasons.append(f"{item.name}: cell {grade_id} did not run, scored 0")
-    work.report.reasons += [f"{item.name}: {why}" for why in mark_failed_answers(notebook)]
+        why = "; ".join(run.stopped)
+        cut = mark_cut_off(notebook, run.cut_off, why) if run.cut_off is not None else None
+        if cut is not None:
+            reasons.append(f"{item.name}: test {cut} was cut off, scored 0")
+        for grade_id in mark_not_run(notebook, why):
+            reasons.append(f"{item.name}: cell {grade_id} did not run, scored 0")
+    for why, needs_a_look in mark_hidden_tests(notebook, hidden, run.verdicts):
+        (reasons if needs_a_look else work.report.failures).append(f"{item.name}: {why}")
+    reasons += [f"{item.name}: {why}" for why in mark_failed_answers(notebook)]
     for index in item.widgets:
         cell = notebook.cells[index]
         if scorer is None:

@@ -6,11 +6,13 @@ from typing import Any
 
 import nbformat
 
-from kurskit.grading.typed_asserts import typed_asserts
+from kurskit.course.typed_asserts import typed_asserts
 
 NBGRADER_SCHEMA_VERSION = 3
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
+#: nbgrader's hidden region, in test cells of nbgrader courses not made by kurskit (kurskit's
+#: own hidden tests never enter a notebook: see `kurskit.course.hidden_tests`).
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 
@@ -48,15 +50,16 @@ def answer_cell(grade_id: str, solution: str) -> nbformat.NotebookNode:
     return cell
 
 
-def tests_cell(grade_id: str, visible: str, hidden: str, points: float) -> nbformat.NotebookNode:
-    """A locked test cell worth `points`; the hidden region is removed on release.
+def tests_cell(grade_id: str, visible: str, points: float, note: str = "") -> nbformat.NotebookNode:
+    """A locked test cell worth `points` with the visible tests, and `note` as a comment
+    (that more tests run when grading: hidden tests never enter a notebook).
 
     Each `assert a == b` is rewritten to compare types as well as values, so an object that
     claims to equal everything does not pass."""
-    parts = [typed_asserts(visible).rstrip()] if visible.strip() else []
-    if hidden.strip():
-        parts.append(f"{BEGIN_HIDDEN}\n{typed_asserts(hidden).rstrip()}\n{END_HIDDEN}")
-    cell = nbformat.v4.new_code_cell("\n".join(parts))
+    parts = [f"# {note}"] if note else []
+    if visible.strip():
+        parts.append(typed_asserts(visible).rstrip())
+    cell = nbformat.v4.new_code_cell("\n".join(parts) or "pass")
     cell.metadata["nbgrader"] = _meta(
         grade_id, grade=True, solution=False, locked=True, points=points
     )

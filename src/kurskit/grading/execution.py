@@ -1,5 +1,6 @@
 """Run one submission in its own grading kernel with nbgrader's executor, within a wall-clock
-limit and an output limit, and say what stopped it if something did."""
+limit and an output limit, with each exercise's hidden tests run outside the kernel after its
+test cell; say what stopped the run if something did, and which cell it cut off."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
+from kurskit.course.hidden_execution import HiddenCheck, HiddenTestsClient
+from kurskit.course.hidden_tests import Verdict
 from kurskit.grading.kernels import GradingKernel
 
 DEFAULT_WALL_SECONDS = 120.0
@@ -29,20 +32,49 @@ class RunLimits:
 
 @dataclass
 class Execution:
-    """An executed notebook and, when the run stopped early, why."""
+    """An executed notebook; when the run stopped early, why and the cell it cut off; the
+    cells stopped by the per-cell time limit; the verdicts of hidden tests by grade id."""
 
     notebook: nbformat.NotebookNode
     stopped: list[str] = field(default_factory=list)
+    cut_off: int | None = None
+    timed_out: list[int] = field(default_factory=list)
+    cell_seconds: int | None = None
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
 
 
-class GuardedExecute(Execute):  # type: ignore[misc]
-    """nbgrader's executor, stopping a kernel that floods output (counted as it arrives)."""
+class GuardedExecute(HiddenTestsClient, Execute):  # type: ignore[misc]
+    """nbgrader's executor, running hidden tests outside the kernel, stopping a kernel that
+    floods output (counted as it arrives), and keeping which cell was running and which
+    cells ran out of time."""
 
     def __init__(self, kernel: GradingKernel, output_bytes: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.grading_kernel = kernel
         self.output_budget = output_bytes
         self.flooded = False
+        self.running: int | None = None
+        self.timed_out: list[int] = []
+
+    async def async_execute_cell(
+        self,
+        cell: Any,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> Any:
+        self.running = cell_index
+        cell = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        self.running = None
+        return cell
+
+    async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+        if self.running is not None:
+            self.timed_out.append(self.running)
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def count_message(self, message: dict[str, Any]) -> None:
+        self._spend(_size(message.get("content", {})))
 
     async def async_start_new_kernel_client(self) -> Any:
         client = await super().async_start_new_kernel_client()
@@ -114,12 +146,14 @@ def execute(
     kernel: GradingKernel,
     config: Config,
     limits: RunLimits = RunLimits(),
+    hidden: dict[str, HiddenCheck] | None = None,
 ) -> Execution:
-    """Execute `notebook` in place in `kernel`, then kill the kernel with all it started."""
-    executor = GuardedExecute(kernel, limits.output_bytes, config=config)
+    """Execute `notebook` in place in `kernel`, with the hidden tests by test cell grade id,
+    then kill the kernel with all it started."""
+    executor = GuardedExecute(kernel, limits.output_bytes, config=config, hidden=hidden)
     timer = threading.Timer(limits.wall_seconds, kernel.kill)
     timer.daemon = True
-    run = Execution(notebook)
+    run = Execution(notebook, cell_seconds=executor.timeout)
     timer.start()
     try:
         executor.preprocess(
@@ -136,6 +170,10 @@ def execute(
     finally:
         timer.cancel()
         kernel.close()
+    if run.stopped:
+        run.cut_off = executor.running
+    run.timed_out = list(executor.timed_out)
+    run.verdicts = dict(executor.hidden_verdicts)
     return run
 
 
@@ -146,11 +184,9 @@ def _why(
         megabytes = limits.output_bytes / (1 << 20)
         return f"the notebook printed more than {megabytes:g} MB of output and was stopped"
     if kernel.killed.is_set():
-        return (
-            f"the notebook ran longer than the limit of {limits.wall_seconds:g} s and was stopped"
-        )
+        return f"time limit of {limits.wall_seconds:g} s exceeded: the notebook was stopped"
     if isinstance(error, CellTimeoutError):
-        return f"a cell did not finish within {executor.timeout} s and could not be interrupted"
+        return f"time limit of {executor.timeout} s exceeded: the cell could not be interrupted"
     process = getattr(kernel.manager.provisioner, "process", None)
     code = process.poll() if process is not None else None
     status = f", exit status {code}" if code is not None else ""

@@ -1,8 +1,9 @@
 """Assessment modules → nbgrader source assignments, and nbgrader_config.py from the course.
 
 Steps for each cell of an assessment notebook, in this order:
-1. a code exercise becomes a locked prompt, an answer cell and a locked test cell (visible
-   tests, then hidden tests in nbgrader's hidden region);
+1. a code exercise becomes a locked prompt, an answer cell and a locked test cell with the
+   visible tests (its hidden tests go to `kurskit/hidden_tests.json` in the course root, never
+   into a notebook: the autograder runs them outside the learner's kernel);
 2. a graded reflection becomes a locked prompt and a Markdown answer cell graded by hand;
 3. any other question cell keeps only its learner view (no key) and is locked; a graded one is
    an nbgrader grade cell worth its points, which `kurskit grade autograde` fills in from the
@@ -35,10 +36,13 @@ from kurskit.grading.cells import (
     scored_question_cell,
     tests_cell,
 )
+from kurskit.i18n import translate
 
 CONFIG_FILE = "nbgrader_config.py"
 #: Graded widget questions with their keys, for the autograder (instructor side only).
 QUESTIONS_FILE = Path("kurskit") / "questions.json"
+#: Hidden tests of code exercises by assignment and test cell, for the autograder (ditto).
+HIDDEN_TESTS_FILE = Path("kurskit") / "hidden_tests.json"
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def assignment_name(module_file: str) -> str:
     return Path(module_file).stem
 
 
-def source_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def source_notebook(notebook: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
     """The nbgrader source version of an assessment notebook (see the module docstring)."""
     cells: list[nbformat.NotebookNode] = []
     for index, cell in enumerate(notebook.cells):
@@ -64,12 +68,13 @@ def source_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         spec = parse_question(yaml.safe_load(question_body(cell)))
         prompt = nbformat.v4.new_markdown_cell(spec.prompt)
         if isinstance(spec, CodeExercise):
+            note = translate("hidden_tests_note", language) if spec.hidden_tests.strip() else ""
             if spec.starter.strip():
                 prompt.source += f"\n\n```python\n{spec.starter.rstrip()}\n```"
             cells += [
                 read_only(prompt, f"{spec.id}-prompt"),
                 answer_cell(f"{spec.id}-answer", spec.solution),
-                tests_cell(f"{spec.id}-tests", spec.tests, spec.hidden_tests, spec.points),
+                tests_cell(f"{spec.id}-tests", spec.tests, spec.points, note),
             ]
         elif isinstance(spec, Reflection) and spec.graded:
             cells += [
@@ -95,6 +100,7 @@ def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[Sourc
         raise ValueError(f"{loaded.folder} has errors; run `kurskit check` first")
     written = []
     scored: dict[str, dict[str, Any]] = {}
+    hidden: dict[str, dict[str, Any]] = {}
     for module in course.modules:
         if module.kind is not ModuleKind.assessment:
             continue
@@ -102,16 +108,20 @@ def generate_assignments(loaded: LoadedCourse, grading_root: Path) -> list[Sourc
         target = grading_root / "source" / name / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         notebook = read_notebook_file(loaded.folder / module.file)
-        nbformat.write(source_notebook(notebook), target)
+        nbformat.write(source_notebook(notebook, course.language), target)
         write_context_file(target.parent, course, {target.name: module})
         written.append(SourceAssignment(name, target))
         scored[name] = {"module": module.file, "questions": _store_scored(notebook)}
+        hidden[name] = _hidden_tests(notebook)
     (grading_root / CONFIG_FILE).write_text(nbgrader_config(course.slug), "utf-8")
-    questions = grading_root / QUESTIONS_FILE
-    questions.parent.mkdir(exist_ok=True)
-    document = {"course": course.slug, "assignments": scored}
-    questions.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+    _write_json(grading_root / QUESTIONS_FILE, {"course": course.slug, "assignments": scored})
+    _write_json(grading_root / HIDDEN_TESTS_FILE, {"course": course.slug, "assignments": hidden})
     return written
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
 
 
 def _store_scored(notebook: nbformat.NotebookNode) -> dict[str, Any]:
@@ -123,6 +133,17 @@ def _store_scored(notebook: nbformat.NotebookNode) -> dict[str, Any]:
             if spec.graded and not isinstance(spec, CodeExercise | Reflection):
                 specs[spec.id] = spec.model_dump(mode="json")
     return specs
+
+
+def _hidden_tests(notebook: nbformat.NotebookNode) -> dict[str, Any]:
+    """Test cell grade id → hidden tests and time limit of each code exercise that has them."""
+    found = {}
+    for cell in notebook.cells:
+        if is_question_cell(cell):
+            spec = parse_question(yaml.safe_load(question_body(cell)))
+            if isinstance(spec, CodeExercise) and spec.hidden_tests.strip():
+                found[f"{spec.id}-tests"] = {"source": spec.hidden_tests, "timeout": spec.timeout}
+    return found
 
 
 def nbgrader_config(course_id: str) -> str:

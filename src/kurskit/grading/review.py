@@ -1,5 +1,6 @@
 """Review before certification: a flagged submission holds its learner's certificate until an
-instructor clears it, with a note kept beside the autograding report (in the course root)."""
+instructor clears it, with a note kept beside the autograding report (in the course root);
+each flagged submission links to its notebooks in nbgrader's formgrader."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nbgrader.api import Gradebook, MissingEntry
+
+from kurskit.grading.nbgrader_course import open_course
 from kurskit.grading.reports import SubmissionReport, read_reports
 
 REVIEWS_FOLDER = Path("kurskit") / "reviews"
@@ -31,6 +35,8 @@ class Flagged:
 
     report: SubmissionReport
     review: Review | None
+    #: The submission's notebooks in the formgrader, as paths under the server's base URL.
+    formgrader: tuple[str, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -55,7 +61,37 @@ def flagged(course_root: Path, assignment: str | None = None) -> list[Flagged]:
         review = _read(course_root, name, student)
         current = review is not None and review.graded_at == report.timestamp
         found.append(Flagged(report, review if current else None))
+    if found:
+        links = formgrader_paths(course_root)
+        found = [
+            Flagged(
+                item.report,
+                item.review,
+                links.get((item.report.assignment, item.report.student), ()),
+            )
+            for item in found
+        ]
     return found
+
+
+def formgrader_paths(course_root: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(assignment, learner) → the formgrader page of each notebook of their submission."""
+    course = open_course(course_root)
+    paths: dict[tuple[str, str], tuple[str, ...]] = {}
+    database = course.db_url.removeprefix("sqlite:///")
+    if database != course.db_url and not Path(database).is_file():
+        return paths  # no gradebook yet (opening one would make an empty file)
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                try:
+                    notebooks = submission.notebooks
+                except MissingEntry:
+                    continue
+                paths[(assignment.name, submission.student.id)] = tuple(
+                    f"formgrader/submissions/{notebook.id}/" for notebook in notebooks
+                )
+    return paths
 
 
 def held(course_root: Path) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kurskit.grading.typed_asserts import IMPORT_LINE, typed_asserts
+from kurskit.course.typed_asserts import IMPORT_LINE, typed_asserts
 from kurskit.testing import equal
 
 
