@@ -156,7 +156,7 @@ def test_unknown_question_type(make_course: CourseFactory) -> None:
 def test_ipynb_question_error_names_cell(make_course: CourseFactory) -> None:
     bad = "%%kurskit\nid: q-bad\ntype: true_false\nprompt: Ja?\nanswer: kanskje\ngraded: true\n"
     errors = only(load_course(make_course(files={"test.ipynb": ipynb_with(bad)})).problems)
-    assert [p.field for p in errors] == ["cell 2, question q-bad.answer"]
+    assert [(p.cell, p.line, p.field) for p in errors] == [(2, 5, "question q-bad.answer")]
     assert errors[0].file.endswith("test.ipynb")
 
 

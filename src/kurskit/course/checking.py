@@ -13,11 +13,12 @@ from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.loading import (
     NOTEBOOK_SUFFIXES,
     display,
+    duplicate_ids,
     find_course_folders,
     load_course,
 )
 from kurskit.course.notebook import CourseNotebook, load_notebook
-from kurskit.course.problems import Problem, has_errors
+from kurskit.course.problems import Problem, has_errors, sorted_problems
 from kurskit.progress import ProgressCallback
 
 
@@ -70,6 +71,7 @@ def check_paths(
 
     Each path may be a course folder, a folder of course folders (the default: `courses/`), a
     `course.yml`, a folder of loose notebooks (like the widget gallery), or a notebook file.
+    Every problem found is reported, sorted by file, (cell,) and line.
     """
     report = CheckReport()
     notebooks: list[CourseNotebook] = []
@@ -92,11 +94,12 @@ def check_paths(
                     Problem(display(path), None, "", "no course.yml and no notebooks here")
                 )
             for notebook in loose:
-                report.problems.extend(notebook.problems + _duplicate_ids(notebook))
+                report.problems.extend(notebook.problems + duplicate_ids([notebook]))
                 notebooks.append(notebook)
     report.notebooks = [nb.display_path for nb in notebooks]
     if execute:
         _execute(notebooks, ExecutionSettings(cell_timeout=cell_timeout), report, on_progress)
+    report.problems = sorted_problems(report.problems)
     return report
 
 
@@ -110,25 +113,6 @@ def _loose_notebooks(path: Path) -> list[CourseNotebook]:
             if p.suffix in NOTEBOOK_SUFFIXES and p.is_file() and p.name.lower() != "readme.md"
         )
     return [load_notebook(file, display(file)) for file in files]
-
-
-def _duplicate_ids(notebook: CourseNotebook) -> list[Problem]:
-    seen: set[str] = set()
-    problems = []
-    for cell in notebook.questions:
-        if cell.spec is None:
-            continue
-        if cell.spec.id in seen:
-            problems.append(
-                Problem(
-                    notebook.display_path,
-                    cell.line,
-                    f"question {cell.spec.id}",
-                    f"the id '{cell.spec.id}' is used twice; every question needs its own id",
-                )
-            )
-        seen.add(cell.spec.id)
-    return problems
 
 
 def _execute(

@@ -7,14 +7,23 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from kurskit.course.model import COURSE_FILE, Course, ModuleKind
 from kurskit.course.notebook import CourseNotebook, load_notebook
-from kurskit.course.problems import Problem, field_name, has_errors, problems_from_validation
+from kurskit.course.problems import (
+    Problem,
+    field_name,
+    has_errors,
+    location,
+    problems_from_validation,
+    sorted_problems,
+)
 from kurskit.course.questions import Question
 from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
+from kurskit.course.yamlsource import Path as YamlPath
 
 NOTEBOOK_SUFFIXES = (".ipynb", ".md")
 
@@ -76,16 +85,65 @@ def load_course(
     if not isinstance(source.data, dict):
         loaded.problems.append(Problem(shown, 1, "", "expected 'field: value' lines"))
         return loaded
+    errors: tuple[YamlPath, ...] = ()
     try:
         loaded.course = Course.model_validate(source.data)
     except ValidationError as error:
         loaded.problems.extend(problems_from_validation(error, file=shown, source=source))
-        _load_listed_notebooks(loaded, source, shown, notebooks)
-        return loaded
-    _check_course_facts(loaded, source, shown, today or dt.date.today())
+        errors = tuple(tuple(detail["loc"]) for detail in error.errors())
+    valid = _ValidParts(source.data, errors)
+    _check_course_facts(loaded, valid, source, shown, today or dt.date.today())
     _load_listed_notebooks(loaded, source, shown, notebooks)
-    _check_questions(loaded, source, shown)
+    _check_questions(loaded, valid, source, shown)
+    loaded.problems = sorted_problems(loaded.problems)
     return loaded
+
+
+_DATE = TypeAdapter(dt.date)
+
+
+@dataclass(frozen=True)
+class _ValidParts:
+    """course.yml as written, less each value that failed validation.
+
+    The checks across fields and files read this rather than the model, which exists only when
+    the whole file is valid: an error in one field must not hide the problems of the others.
+    """
+
+    data: dict[str, Any]
+    errors: tuple[YamlPath, ...] = ()
+
+    def text(self, *path: str | int) -> str | None:
+        """The text at `path`; None when it is missing, not text, or on the way to an error."""
+        if any(path[: len(error)] == error[: len(path)] for error in self.errors):
+            return None
+        value = self._at(path)
+        return value if isinstance(value, str) else None
+
+    def indices(self, *path: str | int) -> range:
+        """The indices of the list at `path` (none when there is no list)."""
+        value = self._at(path)
+        return range(len(value) if isinstance(value, list) else 0)
+
+    def _at(self, path: YamlPath) -> Any:
+        value: Any = self.data
+        for part in path:
+            if isinstance(value, dict):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def module_files(self) -> dict[int, str]:
+        """The file of each module, by its index in `modules`."""
+        files = {index: self.text("modules", index, "file") for index in self.indices("modules")}
+        return {index: file for index, file in files.items() if file is not None}
+
+    def review_by(self) -> dt.date | None:
+        text = self.text("review_by")
+        return None if text is None else _DATE.validate_python(text)
 
 
 def _problem(
@@ -105,51 +163,50 @@ def _problem(
 
 
 def _check_course_facts(
-    loaded: LoadedCourse, source: LocatedYaml, shown: str, today: dt.date
+    loaded: LoadedCourse, valid: _ValidParts, source: LocatedYaml, shown: str, today: dt.date
 ) -> None:
-    course = loaded.course
-    assert course is not None
     add = loaded.problems.append
-    if course.slug != loaded.folder.resolve().name:
+    slug = valid.text("slug")
+    folder_name = loaded.folder.resolve().name
+    if slug is not None and slug != folder_name:
         add(
             _problem(
                 source,
                 shown,
                 ("slug",),
-                f"the slug '{course.slug}' differs from the folder name "
-                f"'{loaded.folder.resolve().name}'; make them the same",
+                f"the slug '{slug}' differs from the folder name '{folder_name}'; "
+                "make them the same",
             )
         )
-    if course.review_by < today:
+    review_by = valid.review_by()
+    if review_by is not None and review_by < today:
         add(
             _problem(
                 source,
                 shown,
                 ("review_by",),
-                f"the review date {course.review_by} has passed; review the content and "
-                "set a new date",
+                f"the review date {review_by} has passed; review the content and set a new date",
                 "warning",
             )
         )
-    files = [m.file for m in course.modules]
-    for index, file in enumerate(files):
-        if file in files[:index]:
+    files = valid.module_files()
+    seen: set[str] = set()
+    for index, file in files.items():
+        if file in seen:
             add(_problem(source, shown, ("modules", index, "file"), f"'{file}' is listed twice"))
-    for s_index, session in enumerate(course.sessions):
+        seen.add(file)
+    listed = ", ".join(dict.fromkeys(files.values()))
+    for s_index in valid.indices("sessions"):
         for key in ("pre_tasks", "post_tasks"):
-            for t_index, task in enumerate(getattr(session, key)):
-                if task not in files:
-                    add(
-                        _problem(
-                            source,
-                            shown,
-                            ("sessions", s_index, key, t_index),
-                            f"'{task}' is not one of the module files ({', '.join(files)})",
-                        )
-                    )
+            for t_index in valid.indices("sessions", s_index, key):
+                task = valid.text("sessions", s_index, key, t_index)
+                if task is not None and task not in seen:
+                    path = ("sessions", s_index, key, t_index)
+                    message = f"'{task}' is not one of the module files ({listed})"
+                    add(_problem(source, shown, path, message))
     if (
-        any(m.kind is ModuleKind.assessment for m in course.modules)
-        and course.pass_threshold is None
+        any(valid.text("modules", i, "kind") == ModuleKind.assessment for i in files)
+        and source.data.get("pass_threshold") is None
     ):
         add(
             _problem(
@@ -227,45 +284,53 @@ def _notebook_files(folder: Path) -> Iterable[Path]:
             yield path
 
 
-def _check_questions(loaded: LoadedCourse, source: LocatedYaml, shown: str) -> None:
-    course = loaded.course
-    assert course is not None
-    first_seen: dict[str, str] = {}
-    for module_index, module in enumerate(course.modules):
-        notebook = loaded.notebooks.get(module.file)
-        if notebook is None:
+def _check_questions(
+    loaded: LoadedCourse, valid: _ValidParts, source: LocatedYaml, shown: str
+) -> None:
+    files = valid.module_files()
+    once = dict.fromkeys(files.values())  # a file listed twice is reported as such, above
+    loaded.problems.extend(
+        duplicate_ids(loaded.notebooks[f] for f in once if f in loaded.notebooks)
+    )
+    for index, file in files.items():
+        notebook = loaded.notebooks.get(file)
+        if notebook is None or valid.text("modules", index, "kind") != ModuleKind.assessment:
             continue
-        for cell in notebook.questions:
-            if cell.spec is None:
-                continue
-            where = (
-                f"{notebook.display_path}:{cell.line}"
-                if cell.line
-                else (f"{notebook.display_path} cell {cell.cell_index + 1}")
-            )
-            if cell.spec.id in first_seen:
-                loaded.problems.append(
-                    Problem(
-                        notebook.display_path,
-                        cell.line,
-                        f"question {cell.spec.id}",
-                        f"the id '{cell.spec.id}' is already used at {first_seen[cell.spec.id]}; "
-                        "every question in a course needs its own id",
-                    )
-                )
-            else:
-                first_seen[cell.spec.id] = where
-        graded = [s for s in notebook.specs if s.graded]
-        if module.kind is ModuleKind.assessment and not graded:
+        if not any(spec.graded for spec in notebook.specs):
             loaded.problems.append(
                 _problem(
                     source,
                     shown,
-                    ("modules", module_index, "kind"),
-                    f"'{module.file}' is an assessment but has no question with graded: true",
+                    ("modules", index, "kind"),
+                    f"'{file}' is an assessment but has no question with graded: true",
                     "warning",
                 )
             )
+
+
+def duplicate_ids(notebooks: Iterable[CourseNotebook]) -> list[Problem]:
+    """An error for each question whose id an earlier question (in these notebooks) has."""
+    first_seen: dict[str, str] = {}
+    problems = []
+    for notebook in notebooks:
+        for cell in notebook.questions:
+            if cell.spec is None:
+                continue
+            where = location(notebook.display_path, cell.line, cell.cell)
+            if cell.spec.id not in first_seen:
+                first_seen[cell.spec.id] = where
+                continue
+            problems.append(
+                Problem(
+                    notebook.display_path,
+                    cell.line,
+                    f"question {cell.spec.id}",
+                    f"the id '{cell.spec.id}' is already used at {first_seen[cell.spec.id]}; "
+                    "every question needs its own id",
+                    cell=cell.cell,
+                )
+            )
+    return problems
 
 
 def find_course_folders(root: Path) -> list[Path]:

@@ -31,6 +31,11 @@ class QuestionCell:
     spec: Question | None
     source: LocatedYaml | None = None
 
+    @property
+    def cell(self) -> int | None:
+        """The 1-based cell number a problem names when the cell has no file line (.ipynb)."""
+        return None if self.line else self.cell_index + 1
+
 
 @dataclass
 class CourseNotebook:
@@ -85,60 +90,67 @@ def load_notebook(path: Path, display_path: str) -> CourseNotebook:
             continue
         ordinal = len(result.questions)
         magic_line = lines[ordinal] if ordinal < len(lines) else None
-        where = "" if magic_line else f"cell {index + 1}"
-        question = _parse_cell(cell, index, magic_line, where, display_path, result.problems)
+        question = _parse_cell(cell, QuestionCell(index, magic_line, None), result)
         result.questions.append(question)
         if not extension_loaded:
             result.problems.append(
                 Problem(
                     display_path,
                     magic_line,
-                    where,
+                    "",
                     f"a question comes before '{LOAD_EXTENSION}'; add a code cell with that line "
                     "near the top of the notebook",
+                    cell=question.cell,
                 )
             )
             extension_loaded = True  # say it once
     return result
 
 
-def _parse_cell(
-    cell: Any,
-    index: int,
-    magic_line: int | None,
-    where: str,
-    display_path: str,
-    problems: list[Problem],
-) -> QuestionCell:
-    first_line = magic_line + 1 if magic_line else 1
+def _parse_cell(cell: Any, question: QuestionCell, notebook: CourseNotebook) -> QuestionCell:
+    """`question` with its spec and YAML source, or without a spec and its problems reported."""
+    shown, problems = notebook.display_path, notebook.problems
     try:
-        located = load_located(question_body(cell), first_line=first_line)
+        located = load_located(question_body(cell), first_line=_body_line(cell, question))
     except YamlSyntaxError as error:
-        problems.append(Problem(display_path, error.line, where, str(error)))
-        return QuestionCell(index, magic_line, None)
+        problems.append(Problem(shown, error.line, "", str(error), cell=question.cell))
+        return question
+    question.source = located
     if not isinstance(located.data, dict):
         problems.append(
-            Problem(display_path, magic_line, where, "the question cell needs 'field: value' lines")
+            Problem(
+                shown,
+                located.line_of(()),
+                "",
+                "the question cell needs 'field: value' lines",
+                cell=question.cell,
+            )
         )
-        return QuestionCell(index, magic_line, None, located)
+        return question
     try:
-        spec = parse_question(located.data)
+        question.spec = parse_question(located.data)
     except ValidationError as error:
         qid = located.data.get("id")
-        label = f"question {qid}" if isinstance(qid, str) else (where or "question")
-        if where and isinstance(qid, str):
-            label = f"{where}, question {qid}"
         problems.extend(
             problems_from_validation(
                 error,
-                file=display_path,
+                file=shown,
                 source=located,
-                field_prefix=label,
+                field_prefix=f"question {qid}" if isinstance(qid, str) else "question",
                 strip_first="type" in located.data and _known_type(located.data["type"]),
+                cell=question.cell,
             )
         )
-        return QuestionCell(index, magic_line, None, located)
-    return QuestionCell(index, magic_line, spec, located)
+    return question
+
+
+def _body_line(cell: Any, question: QuestionCell) -> int:
+    """The line the spec starts on: in the file for MyST, else in the cell (from 1 at its top)."""
+    if question.line:
+        return question.line + 1
+    source: str = cell.get("source", "")
+    # question_body drops the blank lines before the magic line, and the magic line itself.
+    return source[: len(source) - len(source.lstrip())].count("\n") + 2
 
 
 def _known_type(value: Any) -> bool:

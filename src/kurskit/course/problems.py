@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -19,21 +20,39 @@ _UNION_MEMBERS = frozenset({"Option", "AcceptedAnswer"}) | _TEXT_BRANCHES
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong (or worth a look) in a course."""
+    """One thing wrong (or worth a look) in a course.
+
+    `line` counts from the top of the file, or from the top of cell number `cell` (1-based) in
+    an .ipynb file, whose cells have no file lines an author can go to.
+    """
 
     file: str
     line: int | None
     field: str
     message: str
     severity: Severity = "error"
+    cell: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        return f"{where}: {self.severity}:{field} {self.message}"
+        return (
+            f"{location(self.file, self.line, self.cell)}: {self.severity}:{field} {self.message}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def location(file: str, line: int | None, cell: int | None = None) -> str:
+    """Where something is, as a producer reads it: `a.md:12`, or `b.ipynb: cell 9, line 8`."""
+    if cell is None:
+        return f"{file}:{line}" if line else file
+    return f"{file}: cell {cell}, line {line}" if line else f"{file}: cell {cell}"
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, then cell, then line (those without a line first)."""
+    return sorted(problems, key=lambda p: (p.file, p.cell or 0, p.line or 0))
 
 
 def field_name(path: Sequence[str | int]) -> str:
@@ -55,13 +74,15 @@ def problems_from_validation(
     source: LocatedYaml,
     field_prefix: str = "",
     strip_first: bool = False,
+    cell: int | None = None,
 ) -> list[Problem]:
     """Turn a pydantic error into plain-language problems located in the YAML source.
 
     `strip_first` drops the leading location part pydantic adds for a tagged union (the question
-    type); `field_prefix` names what was validated, e.g. "question q1".
+    type); `field_prefix` names what was validated, e.g. "question q1"; `cell` is the .ipynb
+    cell the source came from.
     """
-    found: list[tuple[Path, bool, Problem]] = []
+    found: list[tuple[Path, bool, bool, Problem]] = []
     for detail in error.errors():
         location = list(detail["loc"])
         if strip_first and location:
@@ -75,14 +96,21 @@ def problems_from_validation(
             line=source.line_of(clean),
             field=name,
             message=_plain_message(detail, clean),
+            cell=cell,
         )
-        found.append((clean, bool(_TEXT_BRANCHES & set(map(str, location))), problem))
+        via_text = bool(_TEXT_BRANCHES & set(map(str, location)))
+        found.append((clean, via_text, _is_unquoted_text(detail), problem))
     # A value written as an object also fails the "plain text" branch of a text-or-object
-    # field; that error only adds noise when the object branch explains what is wrong.
-    explained = [path for path, via_text, _ in found if not via_text]
+    # field; that error only adds noise when the object branch explains what is wrong. A
+    # number or yes/no value written where text belongs is the other way round: the text
+    # branch says what to do (quote it), the object branch only confuses.
+    explained = [path for path, via_text, unquoted, _ in found if unquoted or not via_text]
+    unquoted_at = {path for path, _, unquoted, _ in found if unquoted}
     kept: dict[Path, Problem] = {}
-    for path, via_text, problem in found:
-        if via_text and any(other[: len(path)] == path for other in explained):
+    for path, via_text, unquoted, problem in found:
+        if path in unquoted_at and not unquoted:
+            continue
+        if via_text and not unquoted and any(other[: len(path)] == path for other in explained):
             continue
         kept.setdefault(path, problem)  # one problem per field: the first union branch's
     return list(kept.values())
@@ -122,8 +150,34 @@ def _plain_message(detail: Any, path: Path) -> str:
         return f"unknown question type; {message.split('expected tags', 1)[-1].strip(' :')}"
     if kind == "union_tag_not_found":
         return "the question needs a 'type' (single_choice, multiple_choice, true_false, …)"
+    if kind == "string_type":
+        return _expected_text(detail["input"], path)
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     if message.startswith("Input should be "):
         message = "must be " + message.removeprefix("Input should be ")
     return message
+
+
+def _is_unquoted_text(detail: Any) -> bool:
+    """True for text that YAML read as a number or a yes/no value because it has no quotes."""
+    return detail["type"] == "string_type" and isinstance(detail["input"], int | float)
+
+
+def _expected_text(value: Any, path: Path) -> str:
+    """What a text field got instead, and how to write it as text."""
+    if isinstance(value, bool):
+        return (
+            f"expected text, got the yes/no value {json.dumps(value)} (YAML reads unquoted yes, "
+            "no, on, off, true and false so); put the text in quotes"
+        )
+    if isinstance(value, int | float):
+        key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+        return f'expected text, got the number {value}; quote it: {key}"{value}"'
+    if value is None:
+        return "expected text, got nothing"
+    if isinstance(value, list):
+        return "expected text, got a list"
+    if isinstance(value, dict):
+        return "expected text, got a set of 'field: value' lines"
+    return f"expected text, got {value!r}"

@@ -57,13 +57,23 @@ def _course_index(folder: Path, mtime_ns: int) -> tuple[dict[str, str], str, str
     except (OSError, yaml.YAMLError):
         data = None
     data = data if isinstance(data, dict) else {}
+    listed = data.get("modules")
     modules: dict[str, str] = {}
-    for module in data.get("modules") or []:
+    for module in listed if isinstance(listed, list) else []:
         file = module.get("file") if isinstance(module, dict) else None
-        path = folder / str(file)
-        if isinstance(file, str) and path.is_file():
-            for qid in question_ids(path):
+        if isinstance(file, str):
+            for qid in _question_ids(folder / file):
                 modules.setdefault(qid, file)
     slug = str(data.get("slug") or folder.name)
     language = str(data.get("language") or LOOSE_NOTEBOOK_LANGUAGE)
     return modules, slug, language
+
+
+def _question_ids(path: Path) -> list[str]:
+    """The ids a module declares; none when it is missing or broken (say, not valid JSON)."""
+    try:
+        return question_ids(path) if path.is_file() else []
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        # question_ids trusts the notebook's shape: a cell list that is not one, or a cell
+        # without its keys, fails deep inside it.
+        return []
