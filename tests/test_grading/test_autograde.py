@@ -110,3 +110,23 @@ def test_a_message_failing_its_signature_is_dropped_and_counted() -> None:
     assert deserialize(honest[1:])["content"]["text"] == "hi"
     assert deserialize(forged[1:]) == IGNORED
     assert spent and spent[0] > 500
+
+
+def test_the_grading_client_drops_forged_messages_in_a_real_run() -> None:
+    """The check is installed on the client nbconvert's executor really uses (its sync entry
+    points bypass nbclient's async overrides unless they are routed to them)."""
+    from traitlets.config import Config
+
+    from kurskit.grading.execution import GuardedExecute
+    from kurskit.grading.kernels import start_kernel
+    from kurskit.sandbox import Limits
+
+    kernel = start_kernel(Limits(), ["--HistoryManager.hist_file=:memory:"], {})
+    executor = GuardedExecute(kernel, 1 << 20, config=Config())
+    try:
+        executor.km = kernel.manager
+        with executor.setup_kernel():
+            assert executor.kc is not None
+            assert getattr(executor.kc.session.deserialize, "kurskit_checked", False)
+    finally:
+        kernel.close()

@@ -49,7 +49,12 @@ from kurskit.grading.marks import (
     mark_timed_out,
     put_widget_score,
 )
-from kurskit.grading.nbgrader_course import NbgraderCourse, open_course
+from kurskit.grading.nbgrader_course import (
+    NbgraderCourse,
+    open_course,
+    quiet_submission_warnings,
+    require_gradable,
+)
 from kurskit.grading.reports import SubmissionReport, write_report
 from kurskit.grading.submissions import (
     Submission,
@@ -122,15 +127,8 @@ def autograde(
     on_progress: ProgressCallback | None = None,
 ) -> list[SubmissionReport]:
     """Grade the chosen submissions of an assignment; a report for every one of them."""
+    require_gradable(course_root, assignment)  # before any submission touches the gradebook
     course = open_course(course_root)
-    with Gradebook(course.db_url, course.course_id) as gradebook:
-        try:
-            gradebook.find_assignment(assignment)
-        except MissingEntry:
-            raise ValueError(
-                f"{assignment} is not in the gradebook of {course.course_id}; run "
-                f"`kurskit grade generate` and `kurskit grade release` first"
-            ) from None
     submissions = find_submissions(
         course.root, assignment, list(options.students), only_new=options.only_new
     )
@@ -201,7 +199,8 @@ def _prepare(course: NbgraderCourse, submission: Submission) -> _Work:
         gradebook.update_or_create_student(student)
         timestamp = course.folders.get_existing_timestamp(str(submission.folder))
         extra = {"timestamp": timestamp} if timestamp else {}
-        gradebook.update_or_create_submission(assignment, student, **extra)
+        with quiet_submission_warnings():
+            gradebook.update_or_create_submission(assignment, student, **extra)
         notebooks = [nb.name for nb in gradebook.find_assignment(assignment).notebooks]
     if dest.exists():
         shutil.rmtree(dest)

@@ -73,9 +73,24 @@ def issue_certificates(
 
 
 def verify(code: str, grading_dir: Path) -> dict[str, str] | None:
-    """The certificate a code belongs to, if it is in a register and its code is genuine."""
+    """The certificate a code belongs to, if it is in a register and its code is genuine.
+
+    The registers are those of the course roots in `grading_dir` (or of `grading_dir` itself,
+    a course root); ValueError when there is none, so that "no such certificate" is never
+    said of a code nobody could look up."""
     code = code.strip().upper()
-    for register_file in sorted(grading_dir.glob(f"*/{REGISTER}")):
+    registers = [
+        path
+        for path in [grading_dir / REGISTER, *sorted(grading_dir.glob(f"*/{REGISTER}"))]
+        if path.is_file()
+    ]
+    if not registers:
+        raise ValueError(
+            f"no certificate register ({REGISTER}) in {grading_dir.resolve()} or in any course "
+            "root in it, so no code can be checked here; name the folder of the course roots "
+            "(the one `kurskit grade certificates` wrote to)"
+        )
+    for register_file in registers:
         entry = _read_register(register_file.parent).get(code)
         if entry is not None and hmac.compare_digest(
             code,

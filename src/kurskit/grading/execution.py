@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
@@ -81,6 +82,11 @@ class GuardedExecute(HiddenTestsClient, Execute):  # type: ignore[misc]
         client.session.deserialize = checked_deserialize(client.session.deserialize, self._spend)
         return client
 
+    def start_new_kernel_client(self) -> Any:
+        # nbclient binds the sync name to its own coroutine when the class is made, and
+        # nbconvert's executor calls the sync name: make it reach the override above.
+        return run_sync(self.async_start_new_kernel_client)()
+
     def _spend(self, size: int) -> None:
         self.output_budget -= size
         if self.output_budget < 0 and not self.flooded:
@@ -128,6 +134,7 @@ def checked_deserialize(
             spend(sum(len(memoryview(part)) for part in msg_list))
             return dict(IGNORED)
 
+    checked.kurskit_checked = True  # type: ignore[attr-defined]
     return checked
 
 

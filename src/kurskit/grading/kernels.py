@@ -26,6 +26,8 @@ from kurskit.sandbox import Limits, sandbox_command, sandbox_environment
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60.0
+#: Seconds to wait for a killed launcher to end (SIGKILL ends it at once; this only bounds it).
+KILL_WAIT = 10.0
 
 
 class SandboxKernelManager(KernelManager):
@@ -61,6 +63,10 @@ class GradingKernel:
         process = getattr(provisioner, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
+            # Reaped here, as it ends: nothing else waits for a launcher killed mid-run, and a
+            # long grading run would collect one zombie per killed kernel until it exits.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=KILL_WAIT)
 
     def close(self) -> None:
         """Kill the kernel and remove its folder."""

@@ -5,6 +5,7 @@ progress from nbgrader's log as it goes. (Autograding and the export are kurskit
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -32,9 +33,17 @@ OPTIONS = {
 ITEM_LINES: dict[str, tuple[str, ...]] = {
     "generate": ("Converting notebook",),
     "release": ("Released as:",),
-    "collect": ("Collecting submission:", "Updating submission:", "No newer submission"),
+    "collect": ("Collecting submission:", "Updating submission:"),
     "feedback": ("Converting notebook",),
 }
+#: Log lines of items a step looked at and left as they were: they move the progress bar, but
+#: nothing was done (a learner with no newer submission is not collected again).
+SKIPPED_LINES: dict[str, tuple[str, ...]] = {
+    "collect": ("No newer submission", "Submission already exists"),
+}
+#: The start of an nbgrader log line: `[CollectApp | WARNING] ...`; a line without it goes on
+#: the message before (nbgrader logs some warnings as several lines, the first of them empty).
+LOG_RECORD = re.compile(r"^\[[^\]|]*(?: \| (?P<level>[A-Z]+))?\] ?(?P<message>.*)$")
 
 
 class NbgraderError(RuntimeError):
@@ -43,11 +52,27 @@ class NbgraderError(RuntimeError):
 
 @dataclass(frozen=True)
 class StepResult:
-    """What an nbgrader step printed, and the log lines of the items it did."""
+    """What an nbgrader step printed in a course root: the log lines of the items it did, and
+    its warnings, each one line of text."""
 
     step: str
+    root: Path
     log: str
     items: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def log_messages(log: str) -> list[tuple[str, str]]:
+    """(level, message) of each record in an nbgrader log, a message of several lines joined
+    into one; lines before the first record (a kernel's own output) are left out."""
+    messages: list[tuple[str, list[str]]] = []
+    for line in log.splitlines():
+        record = LOG_RECORD.match(line)
+        if record is not None:
+            messages.append((record["level"] or "", [record["message"].strip()]))
+        elif messages and line.strip():
+            messages[-1][1].append(line.strip())
+    return [(level, " ".join(part for part in parts if part)) for level, parts in messages]
 
 
 def nbgrader_environment(user: str | None = None) -> dict[str, str]:
@@ -126,13 +151,20 @@ def run_step(
     (course_root / "exchange").mkdir(exist_ok=True)
     total = expected_items(step, course_root, assignment or "") or 0
     items: list[str] = []
+    seen = 0
 
     def on_line(line: str) -> None:
-        message = line.split("]", 1)[-1].strip()
+        nonlocal seen
+        record = LOG_RECORD.match(line)
+        message = record["message"].strip() if record is not None else ""
         if message.startswith(ITEM_LINES.get(step, ())):
             items.append(message)
-            if on_progress is not None:
-                on_progress(len(items), max(total, len(items)), message[:60])
+        elif not message.startswith(SKIPPED_LINES.get(step, ())):
+            return
+        seen += 1
+        if on_progress is not None:
+            on_progress(seen, max(total, seen), message[:60])
 
     log = run_nbgrader(arguments, cwd=course_root, on_line=on_line)
-    return StepResult(step, log, tuple(items))
+    warnings = tuple(text for level, text in log_messages(log) if level == "WARNING")
+    return StepResult(step, course_root, log, tuple(items), warnings)

@@ -59,9 +59,7 @@ STEP_WORDS = {
 def step_summary(result: StepResult, course_root: str) -> Group:
     """What an nbgrader step did, its warnings, and where to look."""
     noun, folder = STEP_WORDS.get(result.step, ("items", ""))
-    warnings = [
-        line.split("]", 1)[-1].strip() for line in result.log.splitlines() if "WARNING]" in line
-    ]
+    warnings = result.warnings
     table = Table(title=f"nbgrader {result.step}", show_header=False, box=None)
     table.add_row(noun, str(len(result.items)))
     table.add_row("warnings", str(len(warnings)))

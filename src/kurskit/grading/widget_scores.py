@@ -6,7 +6,8 @@ learner submits it, with attempts counted; on a hub the answers service stores i
 pseudonym of the hub user who owns the token, which the learner's kernel cannot choose. A
 notebook is a file the learner can edit, and widget state is only in it if it was saved with
 it. The spec with its key comes from `kurskit/questions.json` in the course root, written by
-`kurskit grade generate` and never released.
+`kurskit grade generate` and never released; an nbgrader course kurskit did not generate has
+no such file and no widget questions, so there is nothing to score (see `widget_scorer`).
 """
 
 from __future__ import annotations
@@ -63,3 +64,9 @@ class WidgetScorer:
             f"Answer {answer.attempt} ({answer.timestamp:%Y-%m-%d %H:%M} UTC) scores "
             f"{points:g} of {spec.points:g}."
         )
+
+
+def widget_scorer(course_root: Path, store: AnswerStore) -> WidgetScorer | None:
+    """The scorer of a course root `kurskit grade generate` wrote; None for any other nbgrader
+    course, which has no widget questions (its code and hand-graded cells grade as nbgrader's)."""
+    return WidgetScorer(course_root, store) if (course_root / QUESTIONS_FILE).is_file() else None
