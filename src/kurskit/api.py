@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -20,12 +20,15 @@ if TYPE_CHECKING:
     from kurskit.course.edition import EditionCourse
     from kurskit.grading.certificates import Certificate
     from kurskit.grading.generate import SourceAssignment
+    from kurskit.grading.nbgrader_course import NamedCourse
     from kurskit.grading.reports import SubmissionReport
     from kurskit.grading.results import LearnerResult
     from kurskit.grading.review import Flagged
     from kurskit.grading.steps import StepResult
     from kurskit.hub.settings import HubSettings
     from kurskit.hub.users import HubClient
+    from kurskit.hub.webinar import WebinarLinks
+    from kurskit.insight.agenda import Agenda
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
@@ -34,6 +37,7 @@ __all__ = [
     "DEFAULT_COURSES_DIR",
     "DEFAULT_EDITION_DIR",
     "DEFAULT_GRADING_DIR",
+    "agenda",
     "autograde",
     "build_book",
     "check",
@@ -46,6 +50,7 @@ __all__ = [
     "hub_client",
     "hub_settings",
     "issue_certificates",
+    "k8s_values",
     "learner_edition",
     "new_course",
     "release_feedback",
@@ -56,6 +61,7 @@ __all__ = [
     "set_hub_password",
     "store_settings",
     "verify_certificate",
+    "webinar_links",
 ]
 
 DEFAULT_COURSES_DIR = Path("courses")
@@ -76,6 +82,7 @@ def check(
 
     Each path may be a course folder, a folder of course folders (the default: `courses/`), a
     `course.yml`, a folder of loose notebooks (like the widget gallery), or a notebook file.
+    Every problem found is reported, sorted by file, (cell,) and line.
     """
     from kurskit.course.checking import check_paths
 
@@ -279,35 +286,38 @@ def serve_book(
     )
 
 
+def _graded_course(course: str | Path, grading_dir: Path) -> NamedCourse:
+    """The course a grading function names, however it is named (see `generate_assignments`)."""
+    from kurskit.grading.nbgrader_course import find_course
+
+    return find_course(course, grading_dir=Path(grading_dir), courses_dir=DEFAULT_COURSES_DIR)
+
+
 def generate_assignments(
-    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
+    course: str | Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
 ) -> list[SourceAssignment]:
     """Turn a course's assessment modules into nbgrader assignments, ready to release.
 
-    `course` is a course folder. The nbgrader course root is `grading_dir/<slug>`, with its
-    nbgrader_config.py; nobody edits nbgrader metadata by hand. nbgrader's own
-    `generate_assignment` then writes the learners' version. Raises ValueError listing the
-    problems when the course has errors, NbgraderError when nbgrader fails.
+    `course`, here and in every grading function, is the course's folder (`courses/<slug>`),
+    its slug (its folder is then `courses/<slug>`, its root `grading_dir/<slug>`), or its
+    nbgrader course root. The root is `grading_dir/<slug>`, with its nbgrader_config.py;
+    nobody edits nbgrader metadata by hand. nbgrader's own `generate_assignment` then writes
+    the learners' version. Raises ValueError listing the problems when the course has errors
+    or is not found, NbgraderError when nbgrader fails.
     """
-    from kurskit.course.loading import load_course
     from kurskit.grading.generate import generate_assignments as generate
-
-    loaded = load_course(Path(course))
-    errors = [str(p) for p in loaded.problems if p.severity == "error"]
-    if errors or loaded.course is None:
-        raise ValueError("the course has errors:\n" + "\n".join(errors))
     from kurskit.grading.steps import run_step
 
-    root = Path(grading_dir) / loaded.course.slug
-    assignments = generate(loaded, root)
+    named = _graded_course(course, grading_dir)
+    assignments = generate(named.course(), named.root)
     for assignment in assignments:  # nbgrader's own step: the student version in release/
-        run_step("generate", root, assignment.name)
+        run_step("generate", named.root, assignment.name)
     return assignments
 
 
 def grading_step(
     step: str,
-    course: str,
+    course: str | Path,
     assignment: str | None = None,
     *,
     grading_dir: Path = DEFAULT_GRADING_DIR,
@@ -315,27 +325,29 @@ def grading_step(
 ) -> StepResult:
     """Run nbgrader's own step (release, collect, feedback) for a course.
 
-    `course` is the course slug; its nbgrader course root is `grading_dir/<slug>`, written by
-    `generate_assignments`. Raises ValueError for a missing root or assignment name, and
-    `kurskit.grading.steps.NbgraderError` with nbgrader's log when nbgrader fails.
+    `course` is named as for `generate_assignments`; the course root must have been written
+    by it (or be any nbgrader course root). Raises ValueError for a missing root or
+    assignment name, and `kurskit.grading.steps.NbgraderError` with nbgrader's log when
+    nbgrader fails.
     """
     from kurskit.grading.steps import run_step
 
-    result = run_step(step, Path(grading_dir) / course, assignment, on_progress)
+    root = _graded_course(course, grading_dir).root
+    result = run_step(step, root, assignment, on_progress)
     if step == "feedback":  # hand grading is done: its scores go to the store too
         from kurskit.grading.writeback import write_back
         from kurskit.store.sql import open_store
 
         store = open_store()
         try:
-            write_back(Path(grading_dir) / course, store, assignment)
+            write_back(root, store, assignment)
         finally:
             store.close()
     return result
 
 
 def autograde(
-    course: str,
+    course: str | Path,
     assignment: str,
     *,
     grading_dir: Path = DEFAULT_GRADING_DIR,
@@ -349,20 +361,23 @@ def autograde(
 ) -> list[SubmissionReport]:
     """Autograde an assignment's submissions in parallel, each in its own sandboxed kernel.
 
-    `students` limits grading to those learners; `only_new` skips submissions already graded
-    and not submitted again. Widget questions are scored from the answer store at
+    `course` is named as for `generate_assignments`; any nbgrader course root will do (code
+    and hand-graded cells are scored as nbgrader scores them). `students` limits grading to
+    those learners; `only_new` skips submissions already graded and not submitted again.
+    Widget questions (in courses kurskit generated) are scored from the answer store at
     `store_url` (or the configured one). Every chosen submission gets a report: graded, or
-    flagged with its reasons. Raises ValueError for a missing course root or assignment.
+    flagged with its reasons. Raises ValueError for a missing course root or assignment, or
+    an assignment whose learner version (release/) is missing.
     """
     from kurskit.grading.autograde import AutogradeOptions
     from kurskit.grading.autograde import autograde as run
     from kurskit.grading.execution import RunLimits
-    from kurskit.grading.widget_scores import WidgetScorer
+    from kurskit.grading.widget_scores import widget_scorer
     from kurskit.grading.writeback import write_back
     from kurskit.sandbox import Limits
     from kurskit.store.sql import open_store
 
-    root = Path(grading_dir) / course
+    root = _graded_course(course, grading_dir).root
     defaults = AutogradeOptions()
     options = AutogradeOptions(
         jobs=jobs or defaults.jobs,
@@ -373,49 +388,50 @@ def autograde(
     )
     store = open_store(store_url)
     try:
-        scorer = WidgetScorer(root, store) if (root / "nbgrader_config.py").is_file() else None
-        reports = run(root, assignment, options, scorer, on_progress)
+        reports = run(root, assignment, options, widget_scorer(root, store), on_progress)
         write_back(root, store, assignment)  # xAPI passed/failed, and released scores
         return reports
     finally:
         store.close()
 
 
-def export_grades(course: str, *, grading_dir: Path = DEFAULT_GRADING_DIR) -> Path:
+def export_grades(course: str | Path, *, grading_dir: Path = DEFAULT_GRADING_DIR) -> Path:
     """Write grades.csv in the course root: every learner's score per assignment from the
-    gradebook, with autograding's status and reasons. Returns its path."""
+    gradebook, with autograding's status and reasons. Returns its path. `course` is named as
+    for `generate_assignments`; any nbgrader course root will do."""
     from kurskit.grading.export import write_export
 
-    return write_export(Path(grading_dir) / course)
+    return write_export(_graded_course(course, grading_dir).root)
 
 
-def course_results(course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR) -> list[LearnerResult]:
+def course_results(
+    course: str | Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
+) -> list[LearnerResult]:
     """Each learner's course result from the gradebook (code tests, hand grading and the widget
-    questions autograding scored from the store) against the course's pass threshold."""
-    from kurskit.course.loading import load_course
+    questions autograding scored from the store) against the course's pass threshold.
+    `course` is named as for `generate_assignments`; it needs its course folder."""
     from kurskit.grading.results import course_results as results
 
-    loaded = load_course(Path(course))
-    if loaded.course is None or not loaded.ok:
-        raise ValueError(f"{course} has errors; run `kurskit check {course}`")
-    return results(loaded, Path(grading_dir) / loaded.course.slug)
+    named = _graded_course(course, grading_dir)
+    return results(named.course(), named.root)
 
 
 def issue_certificates(
-    course: Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
+    course: str | Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
 ) -> list[Certificate]:
-    """A PDF certificate, in the course language, for every learner who passed."""
-    from kurskit.course.loading import load_course
+    """A PDF certificate, in the course language, for every learner who passed. `course` is
+    named as for `generate_assignments`; it needs its course folder."""
     from kurskit.grading.certificates import issue_certificates as issue
+    from kurskit.grading.results import course_results as results
 
-    loaded = load_course(Path(course))
-    results = course_results(course, grading_dir=grading_dir)
+    named = _graded_course(course, grading_dir)
+    loaded = named.course()
     assert loaded.course is not None
-    return issue(loaded.course, results, Path(grading_dir) / loaded.course.slug)
+    return issue(loaded.course, results(loaded, named.root), named.root)
 
 
 def review_flagged(
-    course: str,
+    course: str | Path,
     assignment: str | None = None,
     *,
     grading_dir: Path = DEFAULT_GRADING_DIR,
@@ -425,15 +441,16 @@ def review_flagged(
 ) -> list[Flagged]:
     """Flagged submissions of a course (or one assignment), each with its review if cleared.
 
-    A flagged submission holds its learner's certificate until cleared: with `clear`, the
-    named learner's flagged submission of `assignment` is cleared with `note` (required),
-    kept in the course root with the reviewer's name. Raises ValueError for a missing root,
-    an unknown learner, or an empty note."""
+    `course` is named as for `generate_assignments`. A flagged submission holds its learner's
+    certificate until cleared: with `clear`, the named learner's flagged submission of
+    `assignment` is cleared with `note` (required), kept in the course root with the
+    reviewer's name. Raises ValueError for a missing root, an unknown learner, or an empty
+    note."""
     from kurskit.grading.nbgrader_course import open_course
     from kurskit.grading.review import clear as clear_review
     from kurskit.grading.review import flagged
 
-    root = open_course(Path(grading_dir) / course).root
+    root = open_course(_graded_course(course, grading_dir).root).root
     if clear is not None:
         if assignment is None:
             raise ValueError("name the assignment whose flagged submission you clear")
@@ -444,7 +461,10 @@ def review_flagged(
 def verify_certificate(
     code: str, *, grading_dir: Path = DEFAULT_GRADING_DIR
 ) -> dict[str, str] | None:
-    """The certificate (learner, course, date) a verification code belongs to, or None."""
+    """The certificate (learner, course, date) a verification code belongs to, or None.
+
+    The registers are those of the course roots in `grading_dir` (or `grading_dir` itself, a
+    course root); raises ValueError, naming the folder, when there is none."""
     from kurskit.grading.certificates import verify
 
     return verify(code, Path(grading_dir))
@@ -505,8 +525,143 @@ def hub_client(*, settings: HubSettings | None = None) -> HubClient:
     return HubClient(settings or hub_settings())
 
 
+def webinar_links(course: str, module: str, *, settings: HubSettings | None = None) -> WebinarLinks:
+    """The addresses of a live session of one course module on the hub: the instructor's
+    dashboard, the participants' page and the projector view. Raises ValueError when the
+    course sources the hub serves have no such course or module."""
+    from kurskit.hub.keys import AnswerKeys
+    from kurskit.hub.settings import ANSWERS_SERVICE
+    from kurskit.hub.webinar import webinar_links as links
+
+    settings = settings or hub_settings()
+    keys = AnswerKeys.read(settings.courses_dir)
+    if course not in keys.modules:
+        known = ", ".join(sorted(keys.modules)) or "none"
+        raise ValueError(f"no course {course!r} in {settings.courses_dir} (courses: {known})")
+    source = keys.module(course, module)
+    if source is None:
+        known = ", ".join(sorted(keys.modules[course]))
+        raise ValueError(f"the course {course!r} has no module {module!r} (modules: {known})")
+    return links(settings.public_url, ANSWERS_SERVICE, course, source)
+
+
 def set_hub_password(name: str, password: str, *, settings: HubSettings | None = None) -> None:
     """Create or update a hub account that may log in (NativeAuthenticator), authorised."""
     from kurskit.hub.users import set_password
 
     set_password(settings or hub_settings(), name, password)
+
+
+def k8s_values(
+    *,
+    image: str,
+    service_image: str,
+    courses: Path = DEFAULT_COURSES_DIR,
+    sso: Path | None = None,
+    store_url: str | None = None,
+    hub_db_url: str | None = None,
+    secret: str | None = None,
+    idle_timeout: int | None = None,
+) -> str:
+    """Zero to JupyterHub helm values (YAML) for the hub `serve_hub` runs, on Kubernetes.
+
+    `image` is the learners' image built from binder/ and `service_image` the answers
+    service's (kurskit with the course sources), both `name:tag`. Each published course in
+    `courses` becomes a profile; `sso` is an SSO file as for `serve_hub` (default:
+    NativeAuthenticator). `store_url` and `hub_db_url` are PostgreSQL URLs without a password,
+    and `secret` the Kubernetes Secret the passwords come from (None: the defaults in
+    `kurskit.hub.k8s_values`); `idle_timeout` as in `HubSettings`. No secret is written.
+    Raises ValueError for a bad SSO file, image, URL or course folder.
+    """
+    from kurskit.hub.k8s_values import ClusterSettings, values_yaml
+    from kurskit.hub.k8s_values import k8s_values as render
+
+    settings = hub_settings(
+        courses_dir=courses, sso_file=sso, store_url=store_url, idle_timeout=idle_timeout
+    )
+    given = {
+        "image": image,
+        "service_image": service_image,
+        "hub_db_url": hub_db_url,
+        "secret": secret,
+    }
+    cluster = ClusterSettings.model_validate({k: v for k, v in given.items() if v is not None})
+    return values_yaml(render(settings, cluster))
+
+
+# --- insight ----------------------------------------------------------------------------------
+
+
+def agenda(
+    course: Path,
+    *,
+    cohort: str | None = None,
+    learners: Sequence[str] = (),
+    cohorts: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+    now: dt.datetime | None = None,
+    url: str | None = None,
+) -> Agenda:
+    """The course's sessions with their pre- and post-tasks and who has done each task.
+
+    `course` is a course folder. Participants are the learners of the hub cohort `cohort`
+    (without the course's instructors), or `learners` (user names or pseudonyms), or else
+    every learner with answers in the course, by pseudonym. A task is done when the learner
+    completed its module (every question answered, as for xAPI's `completed`). `cohorts`
+    gives the hub's cohort and instructor groups with their members (default: the running
+    hub's, through `hub_client()`); `now` tells upcoming sessions from past ones. Raises
+    ValueError for a course with errors (such as a task naming no module), an unknown cohort,
+    or both `cohort` and `learners`; `kurskit.hub.users.HubError` when the hub cannot be asked.
+    """
+    from kurskit.course.loading import load_course
+    from kurskit.insight.agenda import build_agenda
+    from kurskit.store.progress import read_courses
+    from kurskit.store.sql import PSEUDONYM_PATTERN, open_store
+
+    if cohort is not None and learners:
+        raise ValueError("name a cohort or learners, not both")
+    folder = Path(course)
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such course folder")
+    loaded = load_course(folder)
+    errors = [str(p) for p in loaded.problems if p.severity == "error"]
+    if errors or loaded.course is None:
+        raise ValueError(
+            f"the course has errors (see `kurskit check {folder}`):\n" + "\n".join(errors)
+        )
+    slug = loaded.course.slug
+    names = list(dict.fromkeys(learners))
+    if cohort is not None:
+        names = _cohort_learners(cohort, slug, (cohorts or hub_client().cohorts)())
+    store = open_store(store_settings(url=url).url)
+    try:
+        participants = (
+            {n: n if PSEUDONYM_PATTERN.fullmatch(n) else store.pseudonym(n) for n in names}
+            if cohort is not None or names
+            else None
+        )
+        return build_agenda(
+            loaded.course,
+            read_courses(folder)[slug],
+            store.answers(course=slug),
+            participants=participants,
+            cohort=cohort,
+            now=now or dt.datetime.now(),
+        )
+    finally:
+        store.close()
+
+
+def _cohort_learners(cohort: str, course: str, groups: Mapping[str, Sequence[str]]) -> list[str]:
+    """The learners of a cohort, by the hub's rule: its members who do not teach `course`."""
+    from kurskit.hub.cohorts import COHORT_PREFIX, cohort_group, instructor_group, readable_learners
+
+    group = cohort_group(cohort)
+    if group not in groups:
+        known = sorted(g.removeprefix(COHORT_PREFIX) for g in groups if g.startswith(COHORT_PREFIX))
+        raise ValueError(
+            f"the hub has no cohort '{cohort}'; "
+            + (f"its cohorts: {', '.join(known)}" if known else "add one with `kurskit hub cohort`")
+        )
+    teachers = instructor_group(course)
+    members = {group: set(groups[group]), teachers: set(groups.get(teachers, ()))}
+    return list(readable_learners("", set(), course, members, admin=True))

@@ -370,11 +370,19 @@ def _grading_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-CourseSlug = Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")]
+#: How every `grade` command names its course; `kurskit.grading.nbgrader_course.find_course`
+#: resolves it.
+GradedCourse = Annotated[
+    str,
+    typer.Argument(
+        help="The course: its folder (courses/kildekritikk), its slug (kildekritikk: the folder "
+        "courses/kildekritikk, the root GRADING/kildekritikk) or its nbgrader course root."
+    ),
+]
 
 
 @grade_app.command("generate")
-def grade_generate(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
+def grade_generate(course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
     """Write nbgrader assignments and nbgrader_config.py for the assessment modules."""
     with _grading_errors():
         assignments = api.generate_assignments(course, grading_dir=grading)
@@ -393,7 +401,7 @@ _GRADING_STEPS = {
 
 def _grading_command(step: str, help_text: str) -> None:
     def command(
-        course: CourseSlug,
+        course: GradedCourse,
         assignment: Annotated[str, typer.Argument(help="The assignment, e.g. 04-prove.")],
         grading: GradingFolder = api.DEFAULT_GRADING_DIR,
     ) -> None:
@@ -410,7 +418,7 @@ def _run_grading_step(step: str, course: str, assignment: str | None, grading: P
         result = api.grading_step(
             step, course, assignment, grading_dir=grading, on_progress=on_progress
         )
-    output.print(step_summary(result, str(grading / course)))
+    output.print(step_summary(result, str(result.root)))
 
 
 for _step, _help in _GRADING_STEPS.items():
@@ -419,7 +427,7 @@ for _step, _help in _GRADING_STEPS.items():
 
 @grade_app.command("autograde")
 def grade_autograde(
-    course: CourseSlug,
+    course: GradedCourse,
     assignment: Annotated[str, typer.Argument(help="The assignment, e.g. 04-prove.")],
     jobs: Annotated[
         int | None,
@@ -463,7 +471,7 @@ def grade_autograde(
 
 
 @grade_app.command("export")
-def grade_export(course: CourseSlug, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
+def grade_export(course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
     """Export grades with autograding's status and reasons to grades.csv in the course root."""
     with _grading_errors():
         path = api.export_grades(course, grading_dir=grading)
@@ -471,7 +479,7 @@ def grade_export(course: CourseSlug, grading: GradingFolder = api.DEFAULT_GRADIN
 
 
 @grade_app.command("results")
-def grade_results(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
+def grade_results(course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRADING_DIR) -> None:
     """Print each learner's course result as CSV: points, share and pass or fail."""
     from kurskit.grading.results import results_csv
 
@@ -482,7 +490,7 @@ def grade_results(course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRA
 
 @grade_app.command("certificates")
 def grade_certificates(
-    course: CourseFolder, grading: GradingFolder = api.DEFAULT_GRADING_DIR
+    course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRADING_DIR
 ) -> None:
     """Issue a PDF certificate with a verification code to every learner who passed."""
     with _grading_errors():
@@ -496,7 +504,7 @@ def grade_certificates(
 
 @grade_app.command("review")
 def grade_review(
-    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+    course: GradedCourse,
     assignment: Annotated[
         str | None, typer.Argument(help="Only this assignment (needed with --clear).")
     ] = None,
@@ -527,6 +535,8 @@ def grade_review(
         output.print(f"{report.assignment} {report.student}: {state}", highlight=False)
         for reason in report.reasons:
             output.print(f"    {reason}", highlight=False)
+        for page in item.formgrader:
+            output.print(f"    in the formgrader: {page}", highlight=False, soft_wrap=True)
     if not items:
         output.print("No flagged submissions.", highlight=False)
 
@@ -537,7 +547,8 @@ def grade_verify(
     grading: GradingFolder = api.DEFAULT_GRADING_DIR,
 ) -> None:
     """Check a certificate's verification code; exit code 1 when it is not genuine."""
-    entry = api.verify_certificate(code, grading_dir=grading)
+    with _grading_errors():
+        entry = api.verify_certificate(code, grading_dir=grading)
     if entry is None:
         output.print(f"{code}: no such certificate.", style="red", highlight=False)
         raise typer.Exit(1)
@@ -699,3 +710,121 @@ def hub_groups(state_dir: StateFolder = None, port: HubPort = None) -> None:
     with _hub_errors():
         for group, members in _admin(state_dir, port).cohorts().items():
             output.print(f"{group}: {', '.join(members) or '(empty)'}", highlight=False)
+
+
+@hub_app.command("k8s-values")
+def hub_k8s_values(
+    image: Annotated[str, typer.Option(help="The learners' image built from binder/, name:tag.")],
+    service_image: Annotated[
+        str,
+        typer.Option(help="The answers service's image (kurskit, the course sources), name:tag."),
+    ],
+    courses: Annotated[
+        Path, typer.Option(help="The course sources: one profile per published course.")
+    ] = api.DEFAULT_COURSES_DIR,
+    sso: Annotated[
+        Path | None,
+        typer.Option(help="TOML file with [oidc] or [lti13], as for `hub serve`."),
+    ] = None,
+    store_url: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL URL of the answer store, without a password."),
+    ] = None,
+    hub_db_url: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL URL of the hub's database, without a password."),
+    ] = None,
+    secret: Annotated[
+        str | None,
+        typer.Option(help="The Kubernetes Secret the passwords come from (default kurskit)."),
+    ] = None,
+    idle_timeout: Annotated[
+        int | None,
+        typer.Option(help="Seconds before an idle server is stopped (default: as `hub serve`)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the values to this file (default: stdout)."),
+    ] = None,
+) -> None:
+    """Print Zero to JupyterHub helm values for this hub on Kubernetes (no secrets in them)."""
+    with _hub_errors():
+        values = api.k8s_values(
+            image=image,
+            service_image=service_image,
+            courses=courses,
+            sso=sso,
+            store_url=store_url,
+            hub_db_url=hub_db_url,
+            secret=secret,
+            idle_timeout=idle_timeout,
+        )
+    if out is None:
+        typer.echo(values, nl=False)
+    else:
+        out.write_text(values, "utf-8")
+        console.print(f"wrote {out}", highlight=False)
+
+
+@app.command()
+def agenda(
+    course: CourseFolder,
+    cohort: Annotated[
+        str | None,
+        typer.Option("--cohort", help="Participants: this hub cohort's learners (asks the hub)."),
+    ] = None,
+    learners: Annotated[
+        str | None,
+        typer.Option("--learners", help="Participants: these user names or pseudonyms, a,b,c."),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the agenda as JSON, for machines.")
+    ] = False,
+    state_dir: StateFolder = None,
+    port: HubPort = None,
+) -> None:
+    """Print the course's sessions with their pre- and post-tasks and who has done each."""
+    import json
+
+    from kurskit.hub.users import HubError
+    from kurskit.insight.agenda_tables import agenda_tables
+    from kurskit.store.errors import StoreError
+
+    if cohort is not None and learners is not None:
+        raise typer.BadParameter("name a cohort or learners, not both", param_hint="--learners")
+    names = [name.strip() for name in (learners or "").split(",") if name.strip()]
+    try:
+        result = api.agenda(
+            course,
+            cohort=cohort,
+            learners=names,
+            cohorts=lambda: _admin(state_dir, port).cohorts(),
+        )
+    except (ValueError, HubError, StoreError) as error:
+        print_error(error)
+        raise typer.Exit(1) from None
+    if json_output:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        output.print(agenda_tables(result))
+
+
+@app.command()
+def webinar(
+    course: Annotated[str, typer.Argument(help="The course slug, e.g. kildekritikk.")],
+    module: Annotated[str, typer.Argument(help="The module, e.g. 02-sok (suffix optional).")],
+    state_dir: StateFolder = None,
+    port: HubPort = None,
+) -> None:
+    """Print where to run a live session of a module on the hub: the instructor's dashboard,
+    the participants' join link and the projector view."""
+    try:
+        links = api.webinar_links(
+            course, module, settings=api.hub_settings(state_dir=state_dir, port=port)
+        )
+    except ValueError as error:
+        print_error(error)
+        raise typer.Exit(1) from None
+    output.print(f"dashboard (instructors): {links.dashboard}", highlight=False, soft_wrap=True)
+    output.print(f"participants join:       {links.join}", highlight=False, soft_wrap=True)
+    output.print(f"projector view:          {links.projector}", highlight=False, soft_wrap=True)

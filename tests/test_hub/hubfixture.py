@@ -104,7 +104,10 @@ class RunningHub:
             request.add_header("Authorization", f"token {token}")
         try:
             with urllib.request.urlopen(request, timeout=60) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
+                body = reply.read()
+                if reply.headers.get_content_type() != "application/json":
+                    return reply.status, body.decode()
+                return reply.status, json.loads(body or b"null")
         except urllib.error.HTTPError as error:
             text = error.read().decode()
             try:

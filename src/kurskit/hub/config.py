@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.resources import files
 from typing import Any
 
 from kurskit.hub.settings import ADMIN_SERVICE, ANSWERS_SERVICE, HubSettings
@@ -101,3 +102,5 @@ def configure(c: Any, settings: HubSettings, *, admin_token: str) -> None:
 
     c.JupyterHub.load_roles = roles()
     c.JupyterHub.services = services(settings, admin_token)
+    # The home page links each course's webinar dashboard for its instructors.
+    c.JupyterHub.template_paths = [str(files("kurskit.hub") / "templates")]

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from kurskit.hub.settings import HUB_LIST_PAGE as PAGE
+
 #: How long a read of the groups is reused; a cohort change reaches the service within this.
 CACHE_SECONDS = 5.0
-PAGE = 200
 
 
 class HubDirectory:

@@ -24,6 +24,7 @@ class AnswerKeys:
 
     questions: dict[tuple[str, str], KeyedQuestion] = field(default_factory=dict)
     modules: dict[str, set[str]] = field(default_factory=dict)  # slug → module files
+    languages: dict[str, str] = field(default_factory=dict)  # slug → course language
     problems: list[str] = field(default_factory=list)
 
     @classmethod
@@ -37,6 +38,7 @@ class AnswerKeys:
                 continue
             slug = loaded.course.slug
             keys.modules[slug] = {module.file for module in loaded.course.modules}
+            keys.languages[slug] = loaded.course.language
             for module, spec in loaded.questions():
                 keys.questions[(slug, spec.id)] = KeyedQuestion(module, spec)
         return keys
@@ -44,6 +46,18 @@ class AnswerKeys:
     def question(self, course: str, question_id: str) -> KeyedQuestion | None:
         """The question, or None when the course has no such question."""
         return self.questions.get((course, question_id))
+
+    def of_course(self, course: str) -> list[KeyedQuestion]:
+        """The questions of a course source, in their order."""
+        return [question for (slug, _), question in self.questions.items() if slug == course]
+
+    def of_module(self, course: str, module: str) -> list[KeyedQuestion]:
+        """The questions of one module of a course source, in their order."""
+        return [question for question in self.of_course(course) if question.module == module]
+
+    def add(self, course: str, question: KeyedQuestion) -> None:
+        """Keep one more question (a quick poll typed in a session)."""
+        self.questions[(course, question.spec.id)] = question
 
     def module(self, course: str, name: str) -> str | None:
         """A course's module file named by a learner's copy (`04-prove.ipynb` → `04-prove.md`,

@@ -20,103 +20,29 @@ from urllib.parse import urlparse
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from jupyterhub.utils import url_path_join
 from tornado import web
+from tornado.httpclient import AsyncHTTPClient
 
 from kurskit.hub.answers import AnswerDesk, RefusedError
-from kurskit.hub.cohorts import readable_learners, teaches
 from kurskit.hub.directory import HubDirectory
+from kurskit.hub.handler_base import MAX_BODY_BYTES, ServiceHandler
 from kurskit.hub.keys import AnswerKeys
+from kurskit.hub.webinar_handlers import Sessions
+from kurskit.hub.webinar_handlers import routes as webinar_routes
 from kurskit.store.export import FORMATS
 from kurskit.store.sql import open_store
 
 SERVICE_NAME = "kurskit-answers"
 #: The course sources (with keys) the service scores from; learners' servers never see them.
 COURSES_VARIABLE = "KURSKIT_COURSES_DIR"
-#: Bodies larger than this are refused before they are parsed.
-MAX_BODY_BYTES = 256 * 1024
+#: Requests to the hub (token checks, groups) the service keeps in flight at once.
+HUB_REQUESTS_AT_ONCE = 100
 #: Seconds a token's owner is remembered; a revoked token stops working within this.
 TOKEN_CACHE_SECONDS = 30
 
 log = logging.getLogger("kurskit.hub.service")
 
 
-class _Handler(HubOAuthenticated, web.RequestHandler):
-    """Common parts: the desk, JSON in and out, and refusals as JSON errors."""
-
-    def initialize(self, desk: AnswerDesk, directory: HubDirectory, hub_auth: HubOAuth) -> None:
-        self.desk = desk
-        self.directory = directory
-        self.hub_auth = hub_auth
-
-    def get_login_url(self) -> str:
-        raise web.HTTPError(401, "log in to the hub, or send a hub token")
-
-    def check_xsrf_cookie(self) -> None:
-        # A request carrying a token is checked by its token (a page of another site cannot
-        # send an Authorization header without CORS, which this service never allows);
-        # cookie-authenticated writes need the XSRF token.
-        if self.request.headers.get("Authorization"):
-            return
-        super().check_xsrf_cookie()
-
-    @property
-    def user(self) -> dict[str, Any]:
-        model = self.current_user
-        if not model:
-            raise web.HTTPError(401, "log in to the hub, or send a hub token")
-        if model.get("kind", "user") != "user":
-            raise web.HTTPError(403, "only hub users have answers")
-        return cast(dict[str, Any], model)
-
-    def body(self) -> dict[str, Any]:
-        if len(self.request.body) > MAX_BODY_BYTES:
-            raise RefusedError(413, f"the request is larger than {MAX_BODY_BYTES // 1024} KiB")
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            raise RefusedError(400, "the request is not JSON") from None
-        if not isinstance(data, dict):
-            raise RefusedError(400, "the request must be a JSON object")
-        return data
-
-    def reply(self, data: Any) -> None:
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(data, ensure_ascii=False))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        error = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(error, web.HTTPError) and error.log_message:
-            message = error.log_message % error.args if error.args else error.log_message
-        elif isinstance(error, RefusedError):
-            message = error.message
-        else:
-            message = self._reason
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps({"error": message}, ensure_ascii=False))
-
-    def _handle_request_exception(self, error: BaseException) -> None:
-        if isinstance(error, RefusedError):
-            self.send_error(error.status, exc_info=(type(error), error, error.__traceback__))
-            return
-        super()._handle_request_exception(error)
-
-    async def readable(self, course: str) -> dict[str, str]:
-        """learner → cohort whose answers in `course` the current user may read."""
-        user = self.user
-        members = await self.directory.groups()
-        groups = {name for name, names in members.items() if user["name"] in names}
-        return readable_learners(
-            user["name"], groups, course, members, admin=bool(user.get("admin"))
-        )
-
-    async def _may_teach(self, course: str) -> bool:
-        user = self.user
-        return bool(user.get("admin")) or teaches(
-            await self.directory.groups_of(user["name"]), course
-        )
-
-
-class AnswersHandler(_Handler):
+class AnswersHandler(ServiceHandler):
     """`POST api/answers`: store my answer; `GET api/answers?course&question_id`: mine."""
 
     def post(self) -> None:
@@ -127,7 +53,7 @@ class AnswersHandler(_Handler):
         self.reply(self.desk.history(self.user["name"], course, question))
 
 
-class ReleasedHandler(_Handler):
+class ReleasedHandler(ServiceHandler):
     """`GET api/released?course&module`: whether a module's scores are released."""
 
     def get(self) -> None:
@@ -136,7 +62,7 @@ class ReleasedHandler(_Handler):
         self.reply({"released": released})
 
 
-class CohortHandler(_Handler):
+class CohortHandler(ServiceHandler):
     """`GET api/cohort?course`: answers of the learners in my cohorts (instructors, admins)."""
 
     async def get(self) -> None:
@@ -153,7 +79,7 @@ class CohortHandler(_Handler):
         )
 
 
-class ReleaseHandler(_Handler):
+class ReleaseHandler(ServiceHandler):
     """`POST api/release {course, module}`: let learners see a module's scores."""
 
     async def post(self) -> None:
@@ -166,7 +92,7 @@ class ReleaseHandler(_Handler):
         self.reply({"course": course, "module": source, "released": True})
 
 
-class ExportHandler(_Handler):
+class ExportHandler(ServiceHandler):
     """`GET api/export?course&format=csv|jsonl|xapi`: the course's answers, of the learners in
     my cohorts (instructors) or of everyone (admins)."""
 
@@ -186,7 +112,7 @@ class ExportHandler(_Handler):
         self.finish(out.getvalue())
 
 
-class ForgetHandler(_Handler):
+class ForgetHandler(ServiceHandler):
     """`POST api/forget {user}`: delete everything kept about a user (admins)."""
 
     def post(self) -> None:
@@ -200,7 +126,7 @@ class ForgetHandler(_Handler):
         self.reply({"learner": report.learner, "answers": report.answers})
 
 
-class OverviewHandler(_Handler):
+class OverviewHandler(ServiceHandler):
     """`GET ?course=…`: the instructor's page, the answers of their cohorts as a table."""
 
     def get_login_url(self) -> str:
@@ -270,6 +196,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
         (url_path_join(prefix, "api/release"), ReleaseHandler, args),
         (url_path_join(prefix, "api/forget"), ForgetHandler, args),
         (url_path_join(prefix, "api/export"), ExportHandler, args),
+        *webinar_routes(prefix, {**args, "sessions": Sessions()}),
         (url_path_join(prefix, "oauth_callback"), CallbackHandler, {"hub_auth": auth}),
         (prefix, OverviewHandler, args),
     ]
@@ -278,6 +205,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
         cookie_secret=os.urandom(32),
         xsrf_cookies=True,
         hub_auth=auth,
+        service_prefix=prefix,
     )
 
 
@@ -290,6 +218,9 @@ def main() -> None:
         log.warning("left out: %s", problem)
     log.info("%d questions of %d courses in %s", len(keys.questions), len(keys.modules), courses)
     desk = AnswerDesk(open_store(), keys)
+    # Token checks ask the hub; tornado's default of 10 requests at a time queues a room of
+    # participants arriving at once behind each other.
+    AsyncHTTPClient.configure(None, max_clients=HUB_REQUESTS_AT_ONCE)
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     asyncio.run(_serve(make_app(desk), url.hostname or "127.0.0.1", url.port or 80))
     desk.store.close()

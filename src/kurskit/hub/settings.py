@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field, field_validator
 
 #: The answers service's name on the hub: its URL is /services/kurskit-answers/.
 ANSWERS_SERVICE = "kurskit-answers"
+#: Items per page of a hub REST list (JupyterHub gives at most 200 by default).
+HUB_LIST_PAGE = 200
 #: The service the `kurskit hub` commands use to manage users and cohorts.
 ADMIN_SERVICE = "kurskit-admin"
 PROXY_PACKAGE = Path("hub") / "node_modules" / ".bin" / "configurable-http-proxy"

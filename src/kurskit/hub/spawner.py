@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,10 @@ def _through_link(home: Path, relative: Path) -> bool:
     return False
 
 
+#: Files every home gets besides the learner edition: the webinar dashboard notebook.
+HOME_FILES = Path(str(files("kurskit.hub") / "home"))
+
+
 class SandboxSpawner(LocalProcessSpawner):
     """LocalProcessSpawner that runs `jupyterhub-singleuser` inside the kurskit sandbox."""
 
@@ -118,6 +123,7 @@ class SandboxSpawner(LocalProcessSpawner):
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.edition:
             copy_edition(Path(self.edition), home)
+        copy_edition(HOME_FILES, home)  # the webinar dashboard (instructors' only, in use)
         self.notebook_dir = str(home)
         # This environment's own, whatever the hub's PATH says.
         server = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kurskit.hub.cohorts import COHORT_PREFIX, INSTRUCTORS_PREFIX, cohort_group, instructor_group
+from kurskit.hub.settings import HUB_LIST_PAGE as PAGE
 from kurskit.hub.settings import HubSettings
 
 
@@ -76,9 +77,19 @@ class HubClient:
             ) from None
         return json.loads(text) if text else None
 
+    def listed(self, path: str) -> list[Any]:
+        """Every item of a hub list (`/users`, `/groups`), page by page (the hub gives at most
+        `api_page_max_limit`, 200 by default, at a time)."""
+        items: list[Any] = []
+        while True:
+            page = self.call("GET", f"{path}?offset={len(items)}&limit={PAGE}")
+            items += page
+            if len(page) < PAGE:
+                return items
+
     def ensure_users(self, names: Iterable[str]) -> None:
         """Create the hub users who do not exist yet."""
-        known = {user["name"] for user in self.call("GET", "/users?limit=100000")}
+        known = {user["name"] for user in self.listed("/users")}
         missing = sorted(set(names) - known)
         if missing:
             self.call("POST", "/users", {"usernames": missing})
@@ -86,7 +97,7 @@ class HubClient:
     def add_to_group(self, group: str, names: Iterable[str]) -> None:
         members = sorted(set(names))
         self.ensure_users(members)
-        groups = {g["name"] for g in self.call("GET", "/groups?limit=100000")}
+        groups = {g["name"] for g in self.listed("/groups")}
         if group not in groups:
             self.call("POST", f"/groups/{quote(group)}")
         if members:
@@ -106,7 +117,7 @@ class HubClient:
         """Cohort and instructor groups with their members."""
         return {
             group["name"]: sorted(group.get("users") or [])
-            for group in self.call("GET", "/groups?limit=100000")
+            for group in self.listed("/groups")
             if group["name"].startswith((COHORT_PREFIX, INSTRUCTORS_PREFIX))
         }
 

@@ -63,29 +63,37 @@ class ServiceSink:
             "response": response,
             "idempotency_key": idempotency_key,
         }
-        return answer_from_record(self._call("POST", "api/answers", body=body))
+        return answer_from_record(self.request("POST", "api/answers", body=body))
 
     def my_answers(self, *, course: str, module: str, question_id: str) -> list[StoredAnswer]:
         """This learner's earlier answers to one question, oldest first."""
         query = {"course": course, "module": module, "question_id": question_id}
-        records = self._call("GET", "api/answers", query=query)
+        records = self.request("GET", "api/answers", query=query)
         return [answer_from_record(record) for record in records]
 
     def feedback_released(self, *, course: str, module: str) -> bool:
         """Whether the instructor has released scores and correctness for a graded module."""
-        answer = self._call("GET", "api/released", query={"course": course, "module": module})
+        answer = self.request("GET", "api/released", query={"course": course, "module": module})
         return bool(answer["released"])
 
-    def _call(
-        self, method: str, path: str, *, body: Any = None, query: Mapping[str, str] | None = None
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+        timeout: float = TIMEOUT_SECONDS,
     ) -> Any:
+        """One call to the service with this server's own token; its JSON answer, or
+        StoreError with the service's words."""
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(url, data=data, method=method)
         request.add_header("Authorization", f"token {self._token}")
         request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as reply:
+            with urllib.request.urlopen(request, timeout=timeout) as reply:
                 return json.loads(reply.read())
         except urllib.error.HTTPError as error:
             raise StoreError(_service_message(error)) from None
