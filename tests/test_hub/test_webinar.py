@@ -92,6 +92,11 @@ def test_a_graded_question_keeps_its_key_until_revealed(hub: RunningHub) -> None
     assert GRADED_SECRET not in str(shown) and "answer" not in shown["question"]["spec"]
     status, stored = answer(hub, "carl", "test", "b", "g1")
     assert status == 200 and stored["status"] == "pending"  # graded: scored, not yet shown
+    # Revealing it would give away a test still being taken: refused until results are out.
+    status, refused = control(hub, INSTRUCTOR, "test", action="reveal")
+    assert status == 409 and "not released" in refused["error"]
+    assert "answer" not in state(hub, "carl", "test")[1]["question"]["spec"]
+    assert control(hub, INSTRUCTOR, "test", action="close")[0] == 200
 
 
 def test_a_quick_poll_and_the_pages(hub: RunningHub) -> None:

@@ -148,11 +148,25 @@ class ControlHandler(WebinarHandler):
         elif action in ("close", "reveal"):
             if session.opening is None:
                 raise RefusedError(409, "no question is open")
+            if action == "reveal":
+                self._may_reveal(session)
             session.set_status("closed" if action == "close" else "revealed")
         else:
             raise RefusedError(400, "action must be open, close or reveal")
         log.info("%s: %s in %s/%s", self.user["name"], action, course, session.module)
         self.reply(session.class_state())
+
+    def _may_reveal(self, session: Session) -> None:
+        """A graded question's key stays hidden until its module's results are released:
+        revealing it in a session would give away a test learners still take."""
+        assert session.opening is not None
+        spec = session.opening.spec
+        if spec.graded and not self.desk.released(session.course, session.module):
+            raise RefusedError(
+                409,
+                f"{spec.id} is graded and the results of {session.module} are not released: "
+                "release them first, or close the question without revealing it",
+            )
 
     def _question(self, session: Session, request: dict[str, Any]) -> Any:
         if "question_id" in request:
