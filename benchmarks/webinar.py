@@ -12,10 +12,15 @@ Participants are concurrent HTTP clients (tornado), not one browser each: a brow
 participant would measure this machine's browser, not the server. Targets: p95 question
 <= 2 s and p95 answer-to-chart <= 1 s for 300 participants.
 
-Not measured yet: a kernel-backed Voilà app for 50 participants against plain `voila`
-(issue 12); the last line says so instead of printing a number.
+  voila app  a Voilà app with a kernel per participant (the webinar's interactive exercise):
+             the hub's app (`kurskit hub serve --voila-app … --voila-pool 50`: kernels started
+             ahead, sandboxed) against plain `voila` with default settings on the same
+             notebook, 50 participants opening it at once in each; time from opening the link
+             to the widgets living in the participant's kernel (page, websocket, the kernel's
+             answer listing the widgets), and the kernels' resident memory per participant.
+             Target: p95 <= 2 s and >= 10x plain Voilà's p95.
 
-Run: .venv/bin/python benchmarks/webinar.py [--participants N]
+Run: .venv/bin/python benchmarks/webinar.py [--participants N] [--app-participants N]
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -34,13 +41,18 @@ from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
-from kurskit.hub.settings import ANSWERS_SERVICE, HubSettings
+# The Voilà participant beside this file (run as a script, its folder is on the path); the
+# hub's tests import the same module as benchmarks.voila_client.
+from voila_client import open_app
+
+from kurskit.hub.settings import ANSWERS_SERVICE, VOILA_SERVICE, HubSettings
 from kurskit.hub.users import HubClient
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE, MODULE = "kildekritikk", "01-informasjonssok"
 INSTRUCTOR = "ines"
-LIMIT_SECONDS = 300  # the whole run stops after this, whatever happens
+LIMIT_SECONDS = 300  # each measured part stops after this, whatever happens
+APP = f"{COURSE}/{MODULE}.ipynb"  # the learner edition's notebook of the module
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -49,11 +61,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def free_base_port() -> int:
-    import socket
-
     for base in range(23000, 60000, 7):
         try:
-            for port in range(base, base + 4):
+            for port in range(base, base + 5):
                 with socket.socket() as probe:
                     probe.bind(("127.0.0.1", port))
             return base
@@ -62,12 +72,12 @@ def free_base_port() -> int:
     raise SystemExit("no free ports")
 
 
-def start_hub(state: Path) -> tuple[HubSettings, subprocess.Popen[bytes]]:
+def start_hub(state: Path, pool: int) -> tuple[HubSettings, subprocess.Popen[bytes]]:
     settings = HubSettings(port=free_base_port(), state_dir=state, courses_dir=ROOT / "courses")
     command = [
-        str(Path(sys.executable).parent / "kurskit"), "hub", "serve", "--no-isolation",
+        str(Path(sys.executable).parent / "kurskit"), "hub", "serve",
         "--port", str(settings.port), "--state-dir", str(state),
-        "--courses", str(settings.courses_dir),
+        "--courses", str(settings.courses_dir), "--voila-app", APP, "--voila-pool", str(pool),
     ]  # fmt: skip
     log = (state / "hub.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -169,6 +179,108 @@ def _an_answer(spec: dict[str, Any]) -> Any:
     return spec["options"][0]["id"]
 
 
+async def open_apps(url: str, tokens: list[str | None]) -> tuple[list[float], int]:
+    """Everyone opens the app at once: seconds until each one's widgets live, and failures."""
+    AsyncHTTPClient.configure(None, max_clients=len(tokens) + 10)
+    http = AsyncHTTPClient()
+
+    async def one(token: str | None) -> float | None:
+        headers = {"Authorization": f"token {token}"} if token else {}
+        try:
+            app, connection = await open_app(http, url, headers, timeout=LIMIT_SECONDS)
+        except Exception as error:  # a failed visit is counted, not fatal
+            print(f"  a participant failed: {str(error)[:160]}", file=sys.stderr)
+            return None
+        connection.close()
+        return app.seconds if app.widgets else None
+
+    results = await asyncio.gather(*(one(token) for token in tokens))
+    done = [seconds for seconds in results if seconds is not None]
+    return done, len(results) - len(done)
+
+
+def wait_for_log(log: Path, text: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return
+        time.sleep(1)
+    raise SystemExit(f"{text!r} never appeared in {log}")
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def process_rss_mib(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines()
+                       if line.startswith("VmRSS:")), 0)  # fmt: skip
+    return total / 1024
+
+
+def kernels_rss_mib(server_pid: int) -> float:
+    """Resident memory of everything a Voilà server started (its kernels), in MiB."""
+    return process_rss_mib([pid for pid in descendants(server_pid) if pid != server_pid])
+
+
+def voila_server_pid(hub_pid: int) -> int:
+    for pid in descendants(hub_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.endswith(b"/voila") for part in command[:2]):
+            return pid
+    raise SystemExit("the hub's Voilà app is not running")
+
+
+def plain_voila(notebook: Path, participants: int) -> tuple[list[float], int, float]:
+    """Plain `voila NOTEBOOK` with default settings: (seconds, failures, kernels' MiB)."""
+    port = free_base_port()
+    log = (notebook.parent / "plain-voila.log").open("wb")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "voila"), str(notebook), "--port", str(port),
+         "--no-browser", "--Voila.ip=127.0.0.1"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=notebook.parent,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        visits = open_apps(url, [None] * participants)  # one notebook: Voilà serves it at /
+        seconds, failed = asyncio.run(asyncio.wait_for(visits, LIMIT_SECONDS))
+        memory = kernels_rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return seconds, failed, memory
+
+
 def rss_mib(pid: int) -> float:
     """Resident memory of a process and its children, in MiB (from /proc)."""
     total = 0
@@ -190,10 +302,15 @@ def rss_mib(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=300)
-    count = parser.parse_args().participants
+    parser.add_argument("--app-participants", type=int, default=50)
+    arguments = parser.parse_args()
+    count, app_count = arguments.participants, arguments.app_participants
     with tempfile.TemporaryDirectory(prefix="kurskit-webinar-") as tmp:
-        settings, process = start_hub(Path(tmp))
+        settings, process = start_hub(Path(tmp), app_count)
         try:
+            # The instructor starts the app before the session: its kernels start ahead.
+            filled = f"Kernel pool of {APP} is filled with {app_count} kernel(s)"
+            wait_for_log(Path(tmp) / "hub.log", filled, LIMIT_SECONDS)
             client = HubClient(settings)
             names = [f"deltaker{number:03d}" for number in range(count)]
             client.ensure_users([*names, INSTRUCTOR])
@@ -204,9 +321,22 @@ def main() -> None:
             times = asyncio.run(asyncio.wait_for(session(settings, tokens, count), LIMIT_SECONDS))
             took = time.perf_counter() - started
             after = rss_mib(process.pid)
+            app_url = f"{settings.public_url}/services/{VOILA_SERVICE}/voila/render/{APP}"
+            voila_pid = voila_server_pid(process.pid)
+            app_tokens = [tokens[name] for name in names[:app_count]]
+            app_seconds, app_failed = asyncio.run(
+                asyncio.wait_for(open_apps(app_url, list(app_tokens)), LIMIT_SECONDS)
+            )
+            app_memory = kernels_rss_mib(voila_pid)
+            edition_notebook = Path(tmp) / "plain" / Path(APP).name
+            edition_notebook.parent.mkdir()
+            shutil.copytree(settings.edition_folder / COURSE, edition_notebook.parent,
+                            dirs_exist_ok=True)  # fmt: skip
         finally:
             process.terminate()
             process.wait(30)
+        # Plain Voilà after the hub has stopped, on the same notebook: the machine is as idle.
+        plain_seconds, plain_failed, plain_memory = plain_voila(edition_notebook, app_count)
     question, chart, login = times["question"], times["chart"], times["login"]
     print(f"{count} participants, {os.cpu_count()} CPUs, one session in {took:.1f} s")
     print(
@@ -225,10 +355,22 @@ def main() -> None:
         f"hub, proxy and answers service: {before:.0f} MiB before, {after:.0f} MiB during "
         f"({(after - before) / count * 1024:.0f} KiB per participant; no kernel per participant)"
     )
+    ours, plain = percentile(app_seconds, 0.95), percentile(plain_seconds, 0.95)
+    print(
+        f"Voilà app, {app_count} participants at once, open link → widgets live in their "
+        f"kernel: kurskit p50 {statistics.median(app_seconds):.3f} s, p95 {ours:.3f} s "
+        f"({app_failed} failed); plain voila p50 {statistics.median(plain_seconds):.3f} s, "
+        f"p95 {plain:.3f} s ({plain_failed} failed); target p95 <= 2 s and >= 10x"
+    )
+    print(
+        f"Voilà kernels' resident memory per participant: kurskit "
+        f"{app_memory / app_count:.0f} MiB (sandboxed, pool of {app_count}), plain voila "
+        f"{plain_memory / app_count:.0f} MiB"
+    )
     print(
         f"participants={count} p95_question_s={percentile(question, 0.95):.3f} "
         f"p95_answer_to_chart_s={percentile(chart, 0.95):.3f} "
-        "p95_voila_widget_s=not-measured ratio_vs_plain_voila=not-measured"
+        f"p95_voila_widget_s={ours:.3f} ratio_vs_plain_voila={plain / ours:.1f}"
     )
 
 

@@ -3,8 +3,11 @@
 set -euo pipefail
 
 # Debian packages the test suite and `make serve` use: PostgreSQL for the store tests (a
-# throwaway server per test run), Chromium for the browser tests (driven by Playwright).
-debian_packages=(postgresql chromium)
+# throwaway server per test run), Chromium for the browser tests (driven by Playwright), Pango
+# and the DejaVu fonts for WeasyPrint's certificates, poppler-utils and Tesseract (with its
+# Norwegian and Swedish data) to render them in tests and read them as a person would.
+debian_packages=(postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  poppler-utils tesseract-ocr tesseract-ocr-nor tesseract-ocr-swe)
 
 needed=()
 # Debian's own python3 needs python3-venv for `python3 -m venv`; pyenv builds bring ensurepip.

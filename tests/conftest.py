@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from kurskit.grading.issuer import Issuer, create_issuer
 from tests.factories import COURSE_YML, GRADED_TF, LESSON_MD, CourseFactory, ipynb_with
 
 
@@ -66,6 +67,24 @@ def private_answer_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'answers.sqlite'}"
     with environment_variable("KURSKIT_STORE_URL", url):
         yield url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_issuer_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Certificates' issuer folder: the tests never read or write the user's own."""
+    folder = tmp_path_factory.mktemp("issuer")
+    with environment_variable("KURSKIT_ISSUER_DIR", str(folder)):
+        yield folder
+
+
+@pytest.fixture(scope="session")
+def issuer(private_issuer_dir: Path) -> Issuer:
+    """The tests' certificate issuer (keys made once), verified on an example hub."""
+    return create_issuer(
+        private_issuer_dir,
+        issuer_id="https://hub.example.org/services/kurskit-answers/issuer",
+        verify_url="https://hub.example.org/services/kurskit-answers/verify/",
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

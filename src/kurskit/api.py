@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from kurskit.course.edition import EditionCourse
     from kurskit.grading.certificates import Certificate
     from kurskit.grading.generate import SourceAssignment
+    from kurskit.grading.issuer import Issuer
     from kurskit.grading.nbgrader_course import NamedCourse
+    from kurskit.grading.register import Entry as RegisterEntry
     from kurskit.grading.reports import SubmissionReport
     from kurskit.grading.results import LearnerResult
     from kurskit.grading.review import Flagged
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from kurskit.hub.settings import HubSettings
     from kurskit.hub.users import HubClient
     from kurskit.hub.webinar import WebinarLinks
-    from kurskit.insight.agenda import Agenda
+    from kurskit.store.agenda import Agenda
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
 
@@ -42,6 +44,7 @@ __all__ = [
     "build_book",
     "check",
     "course_results",
+    "create_issuer_keys",
     "export_answers",
     "export_grades",
     "forget_learner",
@@ -55,6 +58,7 @@ __all__ = [
     "new_course",
     "release_feedback",
     "review_flagged",
+    "revoke_certificate",
     "schema",
     "serve_book",
     "serve_hub",
@@ -417,17 +421,73 @@ def course_results(
 
 
 def issue_certificates(
-    course: str | Path, *, grading_dir: Path = DEFAULT_GRADING_DIR
+    course: str | Path,
+    *,
+    grading_dir: Path = DEFAULT_GRADING_DIR,
+    roster: Path | None = None,
+    issuer_dir: Path | None = None,
+    hub: HubSettings | None = None,
+    today: dt.date | None = None,
 ) -> list[Certificate]:
-    """A PDF certificate, in the course language, for every learner who passed. `course` is
-    named as for `generate_assignments`; it needs its course folder."""
+    """A PDF certificate in the course language and an Open Badges 3.0 credential for every
+    learner who passed and has no flagged work waiting for review, signed with the issuer's
+    key (`create_issuer_keys`) and recorded in its register.
+
+    `course` is named as for `generate_assignments`; it needs its course folder. Learners are
+    named from `roster` (CSV: learner,name[,email]) or else the names the hub recorded at
+    sign-in; MissingNamesError (a ValueError) lists those without a name. `issuer_dir`
+    defaults to `$KURSKIT_ISSUER_DIR` or the user's kurskit configuration folder."""
     from kurskit.grading.certificates import issue_certificates as issue
+    from kurskit.grading.certificates import to_certify
+    from kurskit.grading.issuer import default_issuer_dir, read_issuer
+    from kurskit.grading.names import names_for
     from kurskit.grading.results import course_results as results
 
+    issuer = read_issuer(Path(issuer_dir) if issuer_dir else default_issuer_dir())
     named = _graded_course(course, grading_dir)
     loaded = named.course()
     assert loaded.course is not None
-    return issue(loaded.course, results(loaded, named.root), named.root)
+    learner_results = results(loaded, named.root)
+    people = names_for(
+        [result.learner for result in to_certify(learner_results)],
+        roster=roster,
+        recorded=(hub or hub_settings()).display_names_file,
+    )
+    return issue(
+        loaded.course, learner_results, named.root, issuer=issuer, people=people,
+        course_folder=loaded.folder, today=today,
+    )  # fmt: skip
+
+
+def create_issuer_keys(
+    *, hub_url: str | None = None, issuer_dir: Path | None = None, force: bool = False
+) -> Issuer:
+    """The issuer's signing key, code secret and public profile, in `issuer_dir` (default as
+    for `issue_certificates`). Certificates are verified on the hub at `hub_url` (default: the
+    embedded hub's address), on the answers service's public page. Refuses to replace a key
+    unless `force`."""
+    from kurskit.grading.issuer import create_issuer, default_issuer_dir
+    from kurskit.hub.settings import ANSWERS_SERVICE
+
+    base = (hub_url or hub_settings().public_url).rstrip("/") + f"/services/{ANSWERS_SERVICE}"
+    return create_issuer(
+        Path(issuer_dir) if issuer_dir else default_issuer_dir(),
+        issuer_id=f"{base}/issuer",
+        verify_url=f"{base}/verify/",
+        force=force,
+    )
+
+
+def revoke_certificate(
+    code: str, *, reason: str, issuer_dir: Path | None = None, today: dt.date | None = None
+) -> RegisterEntry:
+    """Revoke a certificate: its verification page shows it revoked, with `reason`. Raises
+    ValueError for an unknown code or an empty reason."""
+    from kurskit.grading.issuer import default_issuer_dir, read_issuer
+    from kurskit.grading.register import revoke
+
+    issuer = read_issuer(Path(issuer_dir) if issuer_dir else default_issuer_dir())
+    return revoke(issuer, code, reason, today=today)
 
 
 def review_flagged(
@@ -458,23 +518,26 @@ def review_flagged(
     return flagged(root, assignment)
 
 
-def verify_certificate(
-    code: str, *, grading_dir: Path = DEFAULT_GRADING_DIR
-) -> dict[str, str] | None:
-    """The certificate (learner, course, date) a verification code belongs to, or None.
+def verify_certificate(code: str, *, issuer_dir: Path | None = None) -> RegisterEntry | None:
+    """The certificate (name, course, date, revoked or not) a verification code belongs to, or
+    None when it is not genuine. Looks in the issuer's register (`issuer_dir`, default as for
+    `issue_certificates`), so it works from any folder; raises ValueError saying where it
+    looked when there is no register."""
+    from kurskit.grading.issuer import default_issuer_dir
+    from kurskit.grading.register import verify
 
-    The registers are those of the course roots in `grading_dir` (or `grading_dir` itself, a
-    course root); raises ValueError, naming the folder, when there is none."""
-    from kurskit.grading.certificates import verify
-
-    return verify(code, Path(grading_dir))
+    return verify(code, Path(issuer_dir) if issuer_dir else default_issuer_dir())
 
 
 def hub_settings(**values: Any) -> HubSettings:
     """The hub's settings: the embedded defaults, with the given values (None: default)."""
+    from kurskit.grading.issuer import default_issuer_dir
+    from kurskit.grading.register import PUBLISHED_FILE
     from kurskit.hub.settings import HubSettings
 
-    return HubSettings.model_validate({k: v for k, v in values.items() if v is not None})
+    given = {k: v for k, v in values.items() if v is not None}
+    given.setdefault("certificates_file", default_issuer_dir() / PUBLISHED_FILE)
+    return HubSettings.model_validate(given)
 
 
 def serve_hub(
@@ -489,6 +552,7 @@ def serve_hub(
     import urllib.request
 
     from kurskit.hub.serve import prepare, start
+    from kurskit.hub.voila_app import app_url as voila_app_url
 
     settings = settings or hub_settings()
     prepared = prepare(settings)
@@ -505,6 +569,8 @@ def serve_hub(
             try:
                 with urllib.request.urlopen(ready, timeout=2):
                     on_event(f"JupyterHub: {settings.public_url}/hub/")
+                    if (app := voila_app_url(settings)) is not None:
+                        on_event(f"Voilà app ({settings.voila_pool} kernels ahead): {app}")
                     break
             except OSError:
                 time.sleep(0.5)
@@ -613,7 +679,7 @@ def agenda(
     or both `cohort` and `learners`; `kurskit.hub.users.HubError` when the hub cannot be asked.
     """
     from kurskit.course.loading import load_course
-    from kurskit.insight.agenda import build_agenda
+    from kurskit.store.agenda import build_agenda
     from kurskit.store.progress import read_courses
     from kurskit.store.sql import PSEUDONYM_PATTERN, open_store
 

@@ -488,18 +488,76 @@ def grade_results(course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRA
     typer.echo(results_csv(results), nl=False)
 
 
+IssuerFolder = Annotated[
+    Path | None,
+    typer.Option(
+        "--issuer",
+        help="The issuer's folder (default: $KURSKIT_ISSUER_DIR or the user's kurskit "
+        "configuration folder).",
+    ),
+]
+
+
 @grade_app.command("certificates")
 def grade_certificates(
-    course: GradedCourse, grading: GradingFolder = api.DEFAULT_GRADING_DIR
+    course: GradedCourse,
+    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV with the columns learner,name (and optionally email): the names printed "
+            "on the certificates (default: the names the hub recorded at sign-in)."
+        ),
+    ] = None,
+    revoke: Annotated[
+        str | None, typer.Option(help="Revoke the certificate with this code instead.")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why it is revoked (required with --revoke).")] = "",
+    issuer: IssuerFolder = None,
 ) -> None:
-    """Issue a PDF certificate with a verification code to every learner who passed."""
+    """Issue a PDF certificate and an Open Badges credential to every learner who passed (and
+    has no flagged work waiting for review), or revoke one with --revoke CODE --reason TEXT."""
+    if revoke is not None:
+        with _grading_errors():
+            entry = api.revoke_certificate(revoke, reason=reason, issuer_dir=issuer)
+        output.print(
+            f"{entry.code} revoked ({entry.name}, {entry.title}): {entry.reason}", highlight=False
+        )
+        return
     with _grading_errors():
-        issued = api.issue_certificates(course, grading_dir=grading)
+        issued = api.issue_certificates(
+            course, grading_dir=grading, roster=roster, issuer_dir=issuer
+        )
     for certificate in issued:
         output.print(
-            f"{certificate.learner}: {certificate.pdf} ({certificate.code})", highlight=False
+            f"{certificate.learner} ({certificate.name}): {certificate.pdf} "
+            f"({certificate.code}) {certificate.url}",
+            highlight=False,
+            soft_wrap=True,
         )
     output.print(f"{len(issued)} certificate(s) issued.", highlight=False)
+
+
+@grade_app.command("keys")
+def grade_keys(
+    hub_url: Annotated[
+        str | None,
+        typer.Option(
+            "--hub-url",
+            help="The hub's public address, where certificates are verified "
+            "(default: the embedded hub's).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing key (its badges stop verifying).")
+    ] = False,
+    issuer: IssuerFolder = None,
+) -> None:
+    """Create the issuer's signing key and code secret, kept outside course roots and homes."""
+    with _grading_errors():
+        created = api.create_issuer_keys(hub_url=hub_url, issuer_dir=issuer, force=force)
+    output.print(f"Issuer key created in {created.folder}.", highlight=False)
+    output.print(f"Certificates are verified at {created.verify_url}CODE", highlight=False)
 
 
 @grade_app.command("review")
@@ -544,18 +602,24 @@ def grade_review(
 @grade_app.command("verify")
 def grade_verify(
     code: Annotated[str, typer.Argument(help="The code printed on the certificate.")],
-    grading: GradingFolder = api.DEFAULT_GRADING_DIR,
+    issuer: IssuerFolder = None,
 ) -> None:
-    """Check a certificate's verification code; exit code 1 when it is not genuine."""
+    """Check a certificate's verification code from any folder; exit code 1 when it is not
+    genuine or has been revoked."""
     with _grading_errors():
-        entry = api.verify_certificate(code, grading_dir=grading)
+        entry = api.verify_certificate(code, issuer_dir=issuer)
     if entry is None:
         output.print(f"{code}: no such certificate.", style="red", highlight=False)
         raise typer.Exit(1)
-    output.print(
-        f"{code}: genuine — {entry['learner']}, {entry['course']}, {entry['issued']}.",
-        highlight=False,
-    )
+    facts = f"{entry.name}, {entry.title} ({entry.course}), {entry.issued}"
+    if entry.revoked:
+        output.print(
+            f"{entry.code}: revoked on {entry.revoked_on} ({entry.reason}) — {facts}.",
+            style="red",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    output.print(f"{entry.code}: genuine — {facts}.", highlight=False)
 
 
 class ProgressBar:
@@ -625,7 +689,7 @@ def _admin(state_dir: Path | None, port: int | None) -> HubClient:
 def hub_serve(
     host: Annotated[str, typer.Option(help="Address of the hub.")] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option(help="Port of the hub; it also uses the next three on 127.0.0.1.")
+        int, typer.Option(help="Port of the hub; it also uses the next four on 127.0.0.1.")
     ] = 8010,
     courses: Annotated[
         Path, typer.Option(help="The course sources; only the answers service reads them.")
@@ -646,6 +710,17 @@ def hub_serve(
             help="Run learners' servers without the sandbox (only where all are trusted).",
         ),
     ] = False,
+    voila_app: Annotated[
+        str | None,
+        typer.Option(
+            help="A learner-edition notebook (course/module.ipynb) served as a Voilà app with a "
+            "kernel per participant, for a webinar's interactive exercise."
+        ),
+    ] = None,
+    voila_pool: Annotated[
+        int | None,
+        typer.Option(help="Kernels the Voilà app starts ahead: the participants expected."),
+    ] = None,
 ) -> None:
     """Run JupyterHub with the answers service, sandboxed learner servers and the idle culler."""
     with _hub_errors(), contextlib.suppress(KeyboardInterrupt):
@@ -657,6 +732,8 @@ def hub_serve(
             state_dir=state_dir,
             sso_file=sso,
             isolate=not no_isolation,
+            voila_app=voila_app,
+            voila_pool=voila_pool,
         )
         code = api.serve_hub(settings=settings, on_event=lambda t: output.print(t, highlight=False))
         raise typer.Exit(code)

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kurskit.cli import app
+from kurskit.grading.issuer import Issuer
 from kurskit.grading.steps import NbgraderError, run_nbgrader, run_step
 from kurskit.store.export import export_answers
 from kurskit.store.progress import read_courses
@@ -49,7 +50,7 @@ def learner_submits(name: str, home: Path, exchange: Path) -> None:
     run_nbgrader(["submit", "prov", *where, f"--student={name}"], cwd=home, user=name)
 
 
-def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
+def test_whole_flow_with_real_nbgrader(tmp_path: Path, issuer: Issuer) -> None:
     courses = make_courses(tmp_path / "courses")
     grading = tmp_path / "grading"
     root = grading / "hemligt"
@@ -140,20 +141,27 @@ def test_whole_flow_with_real_nbgrader(tmp_path: Path) -> None:
         "cia": ("0", "4", "no"),
     }
 
-    issued = runner.invoke(
-        app, ["grade", "certificates", str(courses / "hemligt"), "--grading", str(grading)]
-    )
+    certificates = ["grade", "certificates", str(courses / "hemligt"), "--grading", str(grading)]
+    unnamed = runner.invoke(app, certificates)
+    assert unnamed.exit_code == 1 and "no display name for 2 learner(s)" in unnamed.output
+    assert "anna, bo" in unnamed.output  # cia failed: she needs no name
+    roster = tmp_path / "roster.csv"
+    roster.write_text("learner,name\nanna,Anna Andersson\nbo,Bo Berg\n", "utf-8")
+    issued = runner.invoke(app, [*certificates, "--roster", str(roster)])
     assert issued.exit_code == 0, issued.output
     assert "2 certificate(s) issued." in issued.output
     for name in ("anna", "bo"):
         assert (root / "certificates" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        assert (root / "certificates" / f"{name}.badge.jwt").is_file()
     assert not (root / "certificates" / "cia.pdf").exists()
-    code = re.search(r"anna: .*\((\w{4}-\w{4}-\w{4})\)", issued.output)
-    assert code is not None
-    verified = runner.invoke(app, ["grade", "verify", code.group(1), "--grading", str(grading)])
-    assert verified.exit_code == 0 and "genuine — anna, hemligt" in verified.output
+    code = re.search(r"anna \(Anna Andersson\): .*\((\w{4}-\w{4}-\w{4}-\w{4})\)", issued.output)
+    assert code is not None, issued.output
+    assert issuer.verification_url(code.group(1)) in issued.output
+    verified = runner.invoke(app, ["grade", "verify", code.group(1)])
+    assert verified.exit_code == 0, verified.output
+    assert "genuine — Anna Andersson" in verified.output and "(hemligt)" in verified.output
     forged = code.group(1)[:-1] + ("0" if code.group(1)[-1] != "0" else "1")
-    assert runner.invoke(app, ["grade", "verify", forged, "--grading", str(grading)]).exit_code == 1
+    assert runner.invoke(app, ["grade", "verify", forged]).exit_code == 1
 
 
 def test_step_errors_are_clear(tmp_path: Path) -> None:

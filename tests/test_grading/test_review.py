@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from kurskit.cli import app
 from kurskit.course.loading import load_course
-from kurskit.grading.certificates import issue_certificates
+from kurskit.course.model import Course
+from kurskit.grading.certificates import issue_certificates as issue
 from kurskit.grading.generate import CONFIG_FILE, nbgrader_config
+from kurskit.grading.issuer import Issuer
+from kurskit.grading.names import Person
 from kurskit.grading.reports import SubmissionReport, write_report
 from kurskit.grading.results import LearnerResult, results_csv
 from kurskit.grading.review import clear, flagged, held
@@ -48,10 +52,16 @@ def test_flagged_work_holds_until_cleared_with_a_note(root: Path) -> None:
 
 
 def test_results_show_needs_review_and_certificates_wait(
-    root: Path, make_course: CourseFactory
+    root: Path, make_course: CourseFactory, issuer: Issuer
 ) -> None:
-    course = load_course(make_course()).course
+    folder = make_course()
+    course = load_course(folder).course
     assert course is not None
+    people = {"anna": Person("Anna Andersson"), "bo": Person("Bo Berg")}
+
+    def issue_certificates(course: Course, results: list[LearnerResult], root: Path) -> list[Any]:
+        return issue(course, results, root, issuer=issuer, people=people, course_folder=folder)
+
     holds = held(root)
     results = [LearnerResult(name, 4, 4, 0.8, holds=holds.get(name, [])) for name in ("anna", "bo")]
     assert f"needs review: prov: {EDITED}" in results_csv(results).splitlines()[1]

@@ -68,7 +68,7 @@ def write_course(root: Path) -> Path:
 
 
 def free_ports(count: int) -> int:
-    """A base port with `count` free ports from it (the hub uses four in a row)."""
+    """A base port with `count` free ports from it (the hub uses five in a row)."""
     for _ in range(200):
         base = random.randrange(20000, 60000)
         try:
@@ -129,12 +129,15 @@ class RunningHub:
 
 
 @contextmanager
-def running_hub(root: Path, *, edition: Path | None = None) -> Iterator[RunningHub]:
+def running_hub(
+    root: Path, *, edition: Path | None = None, voila_app: str | None = None, voila_pool: int = 2
+) -> Iterator[RunningHub]:
     """`kurskit hub serve` in a subprocess, with accounts, cohorts and tokens made."""
     courses = write_course(root) if not (root / "courses").exists() else root / "courses"
     settings = HubSettings(
-        port=free_ports(4), state_dir=root / "state", courses_dir=courses, edition_dir=edition
-    )
+        port=free_ports(5), state_dir=root / "state", courses_dir=courses, edition_dir=edition,
+        voila_app=voila_app, voila_pool=voila_pool,
+    )  # fmt: skip
     for name in (*LEARNERS, INSTRUCTOR):
         set_password(settings, name, PASSWORD)
     command = [
@@ -145,6 +148,8 @@ def running_hub(root: Path, *, edition: Path | None = None) -> Iterator[RunningH
     ]  # fmt: skip
     if edition is not None:
         command += ["--edition", str(edition)]
+    if voila_app is not None:
+        command += ["--voila-app", voila_app, "--voila-pool", str(voila_pool)]
     log = root / "hub.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

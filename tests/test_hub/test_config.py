@@ -69,6 +69,11 @@ def test_feide_over_openid_connect_loads_into_generic_oauthenticator(tmp_path: P
     assert authenticator.authorize_url == FEIDE_AUTHORIZE_URL
     assert (authenticator.client_id, authenticator.client_secret) == ("kurskit", "s3cret")
     assert authenticator.username_claim == "email"
+    # The authenticator's hook records the provider's display name for certificates.
+    login = {"name": "kari@x.no", "auth_state": {"oauth_user": {"name": "Kari Nordmann"}}}
+    assert authenticator.post_auth_hook(authenticator, None, login) is login
+    names = (tmp_path / "state" / "display-names.json").read_text("utf-8")
+    assert '"kari@x.no": {' in names and "Kari Nordmann" in names
 
 
 def test_lti13_loads_into_the_lti_authenticator(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from kurskit.course.questions import parse_question
 from kurskit.hub.webinar import Session, quick_poll, session_id, session_of, tally
+from kurskit.widgets.dashboard import agenda_html
 from tests.test_hub.hubfixture import GRADED_SECRET, INSTRUCTOR, RunningHub
 
 pytestmark = pytest.mark.slow
@@ -163,3 +164,21 @@ def test_a_session_counts_the_latest_answer_of_each_participant() -> None:
     assert [b["count"] for b in state["result"]["bars"]] == [0, 1]
     with pytest.raises(ValueError, match="at least two options"):
         quick_poll(2, "Te?", ["Ja"])
+
+
+def test_the_dashboard_shows_who_has_done_the_sessions_tasks(hub: RunningHub) -> None:
+    # alice completes the lesson (the session's pre-task) in self-study.
+    body = {"course": "demo", "question_id": "p-choice", "response": "b",
+            "idempotency_key": "agenda-alice"}  # fmt: skip
+    assert hub.call("POST", hub.service + "api/answers", hub.tokens["alice"], body)[0] == 200
+    status, agenda = api(hub, INSTRUCTOR, "GET", "agenda?course=demo")
+    assert status == 200, agenda
+    [session] = agenda["sessions"]
+    assert session["title"] == "Oppstart"
+    assert [(t["file"], t["when"]) for t in session["tasks"]] == [("lesson.md", "pre")]
+    done = {row["name"]: row["done"]["lesson.md"] for row in session["participants"]}
+    assert set(done) == {"alice", "bob"}  # the instructor's cohort; carl is another's
+    assert done["alice"] is True
+    assert api(hub, "alice", "GET", "agenda?course=demo")[0] == 403  # instructors only
+    html = agenda_html(agenda)
+    assert "<caption>Oppstart" in html and '<th scope="row">alice</th><td>✓ done</td>' in html

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kurskit import api
 from kurskit.cli import app
 from kurskit.course.scoring import Result
-from kurskit.insight.agenda import Agenda, SessionAgenda
+from kurskit.store.agenda import Agenda, SessionAgenda
 from kurskit.store.records import AnswerStore
 from kurskit.store.sink import LocalSink
 from kurskit.store.sql import open_store

@@ -29,7 +29,9 @@ def catalog_entry(settings: BookSettings, course: Course) -> dict[str, Any]:
         "audience": course.audience,
         "level": course.level.value,
         "duration_minutes": course.duration_minutes,
-        "competences": [{"code": c, "title": competences()[c]} for c in course.competences],
+        "competences": [
+            {"code": c, "title": competences(course.language)[c]} for c in course.competences
+        ],
         "owners": [o.model_dump(exclude_defaults=True) for o in course.owners],
         "review_by": course.review_by.isoformat(),
         "status": course.status.value,
@@ -73,7 +75,7 @@ def atom_feed(settings: BookSettings, courses: list[Course], built: dt.datetime)
             ET.SubElement(
                 entry,
                 f"{{{ATOM}}}category",
-                {"term": f"digcomp-{code}", "label": competences()[code]},
+                {"term": f"digcomp-{code}", "label": competences(course.language)[code]},
             )
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 

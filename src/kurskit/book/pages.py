@@ -48,7 +48,7 @@ def catalog_page(settings: BookSettings, courses: list[Course]) -> str:
                 "competence",
                 t("filter_competence"),
                 t("filter_all"),
-                [(code, f"{code} {competences()[code]}") for code in used_competences],
+                [(code, f"{code} {competences(lang)[code]}") for code in used_competences],
             ),
         ]
     )
@@ -113,7 +113,7 @@ def course_page(course: Course, module_pages: dict[str, str]) -> str:
         (t("fact_duration"), t("duration", minutes=course.duration_minutes)),
         (
             t("fact_competences"),
-            ", ".join(f"{code} {competences()[code]}" for code in course.competences),
+            ", ".join(f"{code} {competences(lang)[code]}" for code in course.competences),
         ),
         (
             t("fact_owners"),

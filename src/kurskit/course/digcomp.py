@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from kurskit.i18n import translate
+
 
 @cache
 def _framework() -> dict[str, Any]:
@@ -17,19 +19,26 @@ def _framework() -> dict[str, Any]:
 
 
 @cache
-def competences() -> dict[str, str]:
-    """Map each DigComp 2.2 competence code (e.g. "1.2") to its English title."""
+def competences(language: str = "en") -> dict[str, str]:
+    """Map each DigComp 2.2 competence code (e.g. "1.2") to its title in the language.
+
+    English gives the framework's own titles; other languages come from the message catalogue
+    (an unknown language falls back to nb, as the catalogue does).
+    """
     return {
-        code: title
+        code: title if language == "en" else translate(f"digcomp_{code}", language)
         for area in _framework()["areas"].values()
         for code, title in area["competences"].items()
     }
 
 
 @cache
-def areas() -> dict[str, str]:
-    """Map each DigComp area number (e.g. "1") to its English title."""
-    return {number: area["title"] for number, area in _framework()["areas"].items()}
+def areas(language: str = "en") -> dict[str, str]:
+    """Map each DigComp area number (e.g. "1") to its title in the language (as competences)."""
+    return {
+        number: area["title"] if language == "en" else translate(f"digcomp_area_{number}", language)
+        for number, area in _framework()["areas"].items()
+    }
 
 
 def check_competence_code(code: str) -> str:

@@ -178,6 +178,9 @@ def _check_course_facts(
                 "make them the same",
             )
         )
+    logo = valid.text("certificate", "logo")
+    if logo and not (loaded.folder / logo).is_file():
+        add(_problem(source, shown, ("certificate", "logo"), f"the logo '{logo}' does not exist"))
     review_by = valid.review_by()
     if review_by is not None and review_by < today:
         add(

@@ -71,6 +71,31 @@ class Owner(Strict):
     organisation: str = Field(default="", description="Library, municipality or team (optional).")
 
 
+class Signer(Strict):
+    """Who signs the course's certificates."""
+
+    name: str = Field(min_length=1, description="Full name printed under the signature line.")
+    role: str = Field(default="", description="Their role, e.g. Head of learning (optional).")
+
+
+class CertificateSettings(Strict):
+    """How the course's certificates look."""
+
+    show_result: bool = Field(
+        default=False,
+        description="Print the learner's result against the pass threshold on the certificate.",
+    )
+    logo: str = Field(
+        default="",
+        pattern=r"^$|^[^/\\][^\\]*\.(png|jpe?g|svg)$",
+        description="The issuer's logo (PNG, JPEG or SVG) relative to the course folder "
+        "(optional).",
+    )
+    signer: Signer | None = Field(
+        default=None, description="Name and role on the signature line (optional)."
+    )
+
+
 class Module(Strict):
     """One notebook of the course, in course order."""
 
@@ -143,6 +168,10 @@ class Course(Strict):
         le=1,
         description="Share of assessment points needed to pass, e.g. 0.8 for 80 %.",
     )
+    certificate: CertificateSettings = Field(
+        default_factory=CertificateSettings,
+        description="Logo, signer and whether the result is shown on certificates (optional).",
+    )
 
     @field_validator("competences")
     @classmethod
@@ -164,6 +193,12 @@ class Course(Strict):
 
     def module(self, file: str) -> Module | None:
         return next((m for m in self.modules if m.file == file), None)
+
+    @property
+    def issuer_name(self) -> str:
+        """Who issues the course's certificates: its owners' organisations, else their names."""
+        organisations = [o.organisation for o in self.owners if o.organisation]
+        return ", ".join(dict.fromkeys(organisations or [o.name for o in self.owners]))
 
     @property
     def threshold(self) -> float:

@@ -22,7 +22,8 @@ from typing import Any
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
-from kurskit.sandbox import Limits, sandbox_command, sandbox_environment
+from kurskit.jupyter.sandboxed_kernel import SandboxedLaunch
+from kurskit.sandbox import Limits, sandbox_environment
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60.0
@@ -30,7 +31,7 @@ STARTUP_TIMEOUT = 60.0
 KILL_WAIT = 10.0
 
 
-class SandboxKernelManager(KernelManager):
+class SandboxKernelManager(SandboxedLaunch, KernelManager):
     """A KernelManager whose kernel runs inside the grading sandbox, in its own folder.
 
     It is started from one thread and driven by nbclient from another, so its clients are
@@ -42,10 +43,6 @@ class SandboxKernelManager(KernelManager):
         super().__init__(**kwargs)
         self.workdir = workdir
         self.limits = limits
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        command: list[str] = super().format_kernel_cmd(extra_arguments)
-        return sandbox_command(command, self.workdir, self.limits)
 
 
 @dataclass
@@ -79,20 +76,14 @@ class GradingKernel:
 def start_kernel(limits: Limits, extra_arguments: list[str], env: dict[str, str]) -> GradingKernel:
     """Start one sandboxed kernel in a fresh private folder and wait until it answers."""
     workdir = Path(tempfile.mkdtemp(prefix="kurskit-grade-"))
-    sockets = workdir / ".kernel"  # the submission's own files go beside it, in workdir
-    sockets.mkdir()
-    manager = SandboxKernelManager(
-        workdir,
-        limits,
-        kernel_name=KERNEL_NAME,
-        transport="ipc",
-        ip=str(sockets / "kernel"),
-    )
-    manager.connection_file = str(sockets / "kernel.json")
+    manager = SandboxKernelManager(workdir, limits, kernel_name=KERNEL_NAME)
+    # The submission's own files go beside the sockets' folder, in workdir.
+    for name, value in manager.private_sockets().items():
+        setattr(manager, name, value)
     kernel = GradingKernel(manager, workdir)
     try:
         # The kernel's own output (its banner, crashes) goes to a log in its folder, not ours.
-        with (sockets / "kernel.log").open("wb") as log:
+        with (workdir / ".kernel" / "kernel.log").open("wb") as log:
             manager.start_kernel(
                 extra_arguments=extra_arguments,
                 cwd=str(workdir),

@@ -6,8 +6,11 @@ import sys
 from importlib.resources import files
 from typing import Any
 
-from kurskit.hub.settings import ADMIN_SERVICE, ANSWERS_SERVICE, HubSettings
+from kurskit.hub.profiles import NameRecorder
+from kurskit.hub.settings import ADMIN_SERVICE, ANSWERS_SERVICE, VOILA_SERVICE, HubSettings
 from kurskit.hub.sso import configure_sso, read_sso
+from kurskit.hub.verify_page import CERTIFICATES_VARIABLE
+from kurskit.hub.voila_app import voila_service
 from kurskit.store.settings import URL_VARIABLE
 
 #: What a learner's server token may do: its own server, and the answers service.
@@ -16,12 +19,18 @@ SERVER_TOKEN_SCOPES = [
     "access:servers!server",
     f"access:services!service={ANSWERS_SERVICE}",
 ]
+#: What every hub user may open: the answers service and the webinar's Voilà app.
+USER_SCOPES = [
+    "self",
+    f"access:services!service={ANSWERS_SERVICE}",
+    f"access:services!service={VOILA_SERVICE}",
+]
 
 
 def roles() -> list[dict[str, Any]]:
     """Hub roles: users may use the answers service; the services get only what they need."""
     return [
-        {"name": "user", "scopes": ["self", f"access:services!service={ANSWERS_SERVICE}"]},
+        {"name": "user", "scopes": USER_SCOPES},
         {
             "name": ANSWERS_SERVICE,
             "services": [ANSWERS_SERVICE],
@@ -50,6 +59,11 @@ def services(settings: HubSettings, admin_token: str) -> list[dict[str, Any]]:
             "environment": {
                 URL_VARIABLE: settings.answer_store_url,
                 "KURSKIT_COURSES_DIR": str(settings.courses_dir.resolve()),
+                **(
+                    {CERTIFICATES_VARIABLE: str(settings.certificates_file)}
+                    if settings.certificates_file is not None
+                    else {}
+                ),
             },
             "oauth_no_confirm": True,
             "display": False,
@@ -64,6 +78,7 @@ def services(settings: HubSettings, admin_token: str) -> list[dict[str, Any]]:
             ],
         },
         {"name": ADMIN_SERVICE, "api_token": admin_token},
+        *([app] if (app := voila_service(settings)) is not None else []),
     ]
 
 
@@ -89,6 +104,7 @@ def configure(c: Any, settings: HubSettings, *, admin_token: str) -> None:
     c.NativeAuthenticator.minimum_password_length = 10
     if settings.sso_file is not None:
         configure_sso(c, read_sso(settings.sso_file))
+        c.Authenticator.post_auth_hook = NameRecorder(settings.display_names_file)
 
     c.JupyterHub.spawner_class = "kurskit.hub.spawner.SandboxSpawner"
     c.SandboxSpawner.homes = str(settings.homes_dir)

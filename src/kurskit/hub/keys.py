@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kurskit.course.loading import find_course_folders, load_course
+from kurskit.course.model import Course
 from kurskit.course.questions import QuestionBase
+from kurskit.store.progress import CourseFacts, course_facts
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class AnswerKeys:
     questions: dict[tuple[str, str], KeyedQuestion] = field(default_factory=dict)
     modules: dict[str, set[str]] = field(default_factory=dict)  # slug → module files
     languages: dict[str, str] = field(default_factory=dict)  # slug → course language
+    #: slug → the course and what progress needs of it (for the session agenda).
+    courses: dict[str, tuple[Course, CourseFacts]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @classmethod
@@ -37,6 +41,9 @@ class AnswerKeys:
                 keys.problems.append(f"{folder}: has errors (run `kurskit check {folder}`)")
                 continue
             slug = loaded.course.slug
+            facts = course_facts(loaded)
+            assert facts is not None
+            keys.courses[slug] = (loaded.course, facts)
             keys.modules[slug] = {module.file for module in loaded.course.modules}
             keys.languages[slug] = loaded.course.language
             for module, spec in loaded.questions():

@@ -12,6 +12,7 @@ from pathlib import Path
 from kurskit.hub.settings import HubSettings
 from kurskit.hub.sso import read_sso
 from kurskit.hub.users import HubError, admin_token, set_password
+from kurskit.hub.voila_app import check_app
 
 CONFIG_FILE = "jupyterhub_config.py"
 ADMIN_PASSWORD_FILE = "admin-password"
@@ -51,6 +52,10 @@ def prepare(settings: HubSettings) -> PreparedHub:
         password_file.write_text(password + "\n")
     if settings.edition_dir is None:
         write_edition(settings.courses_dir, settings.edition_folder)
+    try:
+        check_app(settings)
+    except ValueError as error:
+        raise HubError(str(error)) from None
     config = state / CONFIG_FILE
     config.write_text(_config_text(settings))
     return PreparedHub(config, password)

@@ -26,6 +26,7 @@ from kurskit.hub.answers import AnswerDesk, RefusedError
 from kurskit.hub.directory import HubDirectory
 from kurskit.hub.handler_base import MAX_BODY_BYTES, ServiceHandler
 from kurskit.hub.keys import AnswerKeys
+from kurskit.hub.verify_page import routes as verify_routes
 from kurskit.hub.webinar_handlers import Sessions
 from kurskit.hub.webinar_handlers import routes as webinar_routes
 from kurskit.store.export import FORMATS
@@ -197,6 +198,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
         (url_path_join(prefix, "api/forget"), ForgetHandler, args),
         (url_path_join(prefix, "api/export"), ExportHandler, args),
         *webinar_routes(prefix, {**args, "sessions": Sessions()}),
+        *verify_routes(prefix),
         (url_path_join(prefix, "oauth_callback"), CallbackHandler, {"hub_auth": auth}),
         (prefix, OverviewHandler, args),
     ]

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, field_validator
 ANSWERS_SERVICE = "kurskit-answers"
 #: Items per page of a hub REST list (JupyterHub gives at most 200 by default).
 HUB_LIST_PAGE = 200
+#: The Voilà app with a kernel per participant (webinars' interactive exercises).
+VOILA_SERVICE = "kurskit-voila"
 #: The service the `kurskit hub` commands use to manage users and cohorts.
 ADMIN_SERVICE = "kurskit-admin"
 PROXY_PACKAGE = Path("hub") / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -36,8 +38,8 @@ class HubSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address the hub listens on.")
     port: int = Field(
         default=8010,
-        description="Port of the hub's public address; the three after it are the hub's API, "
-        "the answers service and the proxy's API (all on loopback).",
+        description="Port of the hub's public address; the four after it are the hub's API, "
+        "the answers service, the proxy's API and the Voilà app (all on loopback).",
     )
     state_dir: Path = Field(
         default_factory=default_state_dir,
@@ -73,11 +75,35 @@ class HubSettings(BaseModel):
         description="TOML file with [oidc] or [lti13]: sign in through an identity provider "
         "instead of the hub's own accounts (see kurskit.hub.sso).",
     )
+    voila_app: str | None = Field(
+        default=None,
+        description="A notebook of the learner edition (course/module.ipynb) served as a Voilà "
+        "app with a kernel of its own per participant, for a webinar's interactive exercise, "
+        f"at /services/{VOILA_SERVICE}/voila/render/<notebook>; none: no app.",
+    )
+    voila_pool: int = Field(
+        default=10,
+        ge=0,
+        description="Kernels the Voilà app starts ahead, once, when the hub starts: as many as "
+        "participants are expected. Later visitors get a kernel started on the spot.",
+    )
+    voila_cull_seconds: int = Field(
+        default=900,
+        ge=60,
+        description="Seconds after which a Voilà app kernel nobody is connected to is stopped "
+        "(a closed tab leaves its kernel behind).",
+    )
+    certificates_file: Path | None = Field(
+        default=None,
+        description="The issuer's published list of certificates (published.json in the folder "
+        "of `kurskit grade keys`), which the public verification page reads; `kurskit hub "
+        "serve` defaults it to that folder's list.",
+    )
     proxy_command: str = Field(
         default_factory=default_proxy, description="The configurable-http-proxy executable."
     )
 
-    @field_validator("state_dir", "courses_dir", "edition_dir", "sso_file")
+    @field_validator("state_dir", "courses_dir", "edition_dir", "sso_file", "certificates_file")
     @classmethod
     def _absolute(cls, path: Path | None) -> Path | None:
         # The hub runs in its state folder: a relative path must not change meaning there.
@@ -96,6 +122,10 @@ class HubSettings(BaseModel):
         return self.port + 3
 
     @property
+    def voila_port(self) -> int:
+        return self.port + 4
+
+    @property
     def public_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
@@ -112,6 +142,11 @@ class HubSettings(BaseModel):
     @property
     def homes_dir(self) -> Path:
         return self.state_dir / "homes"
+
+    @property
+    def display_names_file(self) -> Path:
+        """Learners' names as their identity provider gave them at sign-in (for certificates)."""
+        return self.state_dir / "display-names.json"
 
     @property
     def admin_token_file(self) -> Path:

@@ -20,6 +20,7 @@ from kurskit.hub.handler_base import ServiceHandler
 from kurskit.hub.keys import KeyedQuestion
 from kurskit.hub.webinar import Session, quick_poll, session_id
 from kurskit.i18n import catalogue
+from kurskit.store.agenda import build_agenda
 
 #: Longest a client's request for news waits before it is answered unchanged.
 WAIT_SECONDS = 25.0
@@ -243,6 +244,29 @@ class ProjectorPage(_Page):
         self.page("projector", session, extra)
 
 
+class AgendaHandler(WebinarHandler):
+    """`GET api/webinar/agenda?course`: the course's sessions with their pre- and post-tasks
+    and, for each learner of the instructor's cohorts, which tasks are done (instructors)."""
+
+    async def get(self) -> None:
+        course = self.get_argument("course")
+        await self.instructor(course)
+        found = self.desk.keys.courses.get(course)
+        if found is None:
+            raise RefusedError(404, f"no course {course!r}")
+        model, facts = found
+        learners = sorted(await self.readable(course))
+        store = self.desk.store
+        agenda = build_agenda(
+            model,
+            facts,
+            store.answers(course=course),
+            participants={name: store.pseudonym(name) for name in learners},
+            now=dt.datetime.now(),
+        )
+        self.reply(agenda.to_json())
+
+
 def _asset(name: str) -> str:
     return (files("kurskit.hub") / "static" / name).read_text("utf-8")
 
@@ -257,6 +281,7 @@ def routes(prefix: str, args: dict[str, Any]) -> list[Any]:
         (url_path_join(prefix, api + "questions"), QuestionsHandler, args),
         (url_path_join(prefix, api + "modules"), ModulesHandler, args),
         (url_path_join(prefix, api + "control"), ControlHandler, args),
+        (url_path_join(prefix, api + "agenda"), AgendaHandler, args),
         (url_path_join(prefix, pages + "/projector"), ProjectorPage, args),
         (url_path_join(prefix, pages), ParticipantPage, args),
     ]

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from kurskit.insight.agenda import Agenda, SessionAgenda
+from kurskit.store.agenda import Agenda, SessionAgenda
 
 #: The mark of a task: done, not done, cannot be tracked (its module has no questions).
 MARKS: dict[bool | None, tuple[str, str]] = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from kurskit.course.loading import find_course_folders, load_course
+from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
 from kurskit.course.scoring import passes
 from kurskit.store.records import StoredAnswer, latest_attempts
 
@@ -59,32 +59,36 @@ def read_courses(courses_dir: Path) -> dict[str, CourseFacts]:
     """Every valid course under `courses_dir` (a course folder or a folder of them), by slug."""
     facts: dict[str, CourseFacts] = {}
     for folder in find_course_folders(Path(courses_dir)):
-        loaded = load_course(folder)
-        if loaded.course is None:
-            continue
-        course = loaded.course
-        modules = []
-        for module in course.modules:
-            notebook = loaded.notebooks.get(module.file)
-            specs = notebook.specs if notebook is not None else []
-            modules.append(
-                ModuleFacts(
-                    file=module.file,
-                    title=module.title,
-                    kind=str(module.kind),
-                    questions={
-                        s.id: QuestionFacts(s.id, s.type, s.prompt, s.graded) for s in specs
-                    },
-                )
-            )
-        facts[course.slug] = CourseFacts(
-            slug=course.slug,
-            title=course.title,
-            language=course.language,
-            pass_threshold=course.threshold,
-            modules=tuple(modules),
-        )
+        found = course_facts(load_course(folder))
+        if found is not None:
+            facts[found.slug] = found
     return facts
+
+
+def course_facts(loaded: LoadedCourse) -> CourseFacts | None:
+    """What progress needs to know of a loaded course (None when it has no valid model)."""
+    if loaded.course is None:
+        return None
+    course = loaded.course
+    modules = []
+    for module in course.modules:
+        notebook = loaded.notebooks.get(module.file)
+        specs = notebook.specs if notebook is not None else []
+        modules.append(
+            ModuleFacts(
+                file=module.file,
+                title=module.title,
+                kind=str(module.kind),
+                questions={s.id: QuestionFacts(s.id, s.type, s.prompt, s.graded) for s in specs},
+            )
+        )
+    return CourseFacts(
+        slug=course.slug,
+        title=course.title,
+        language=course.language,
+        pass_threshold=course.threshold,
+        modules=tuple(modules),
+    )
 
 
 @dataclass(frozen=True)

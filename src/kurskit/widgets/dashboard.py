@@ -50,6 +50,7 @@ class Dashboard:
         self.links = widgets.HTML()
         self.status = widgets.HTML(layout=widgets.Layout(min_height="2em"))
         self.chart = widgets.HTML()
+        self.agenda = widgets.HTML()
         self.question = widgets.Dropdown(description="Question", layout={"width": "100%"})
         self.prompt = widgets.Text(description="Quick poll", placeholder="The question")
         self.options = widgets.Textarea(description="Options", placeholder="One per line")
@@ -58,6 +59,7 @@ class Dashboard:
             "poll": ("Open quick poll", self._open_poll),
             "close": ("Close", lambda: self._control("close")),
             "reveal": ("Reveal answer", lambda: self._control("reveal")),
+            "agenda": ("Refresh agenda", self._load_agenda),
         }
         self.buttons = {}
         for name, (label, action) in buttons.items():
@@ -74,9 +76,13 @@ class Dashboard:
                 widgets.HBox([self.buttons["close"], self.buttons["reveal"]]),
                 self.status,
                 self.chart,
+                widgets.HTML("<h2>Agenda: who has done the tasks</h2>"),
+                self.buttons["agenda"],
+                self.agenda,
             ]
         )
         self._safely(self._load_modules)
+        self._safely(self._load_agenda)
         self.modules.observe(lambda change: self._safely(self._choose), names="value")
         self._safely(self._choose)
         threading.Thread(target=self._follow, name="webinar-follow", daemon=True).start()
@@ -111,6 +117,10 @@ class Dashboard:
         )
         self.question.options = [(f"{q['id']}: {q['prompt'][:60]}", q["id"]) for q in questions]
         self.question.index = 0 if questions else None  # ipywidgets 8 selects nothing itself
+
+    def _load_agenda(self) -> None:
+        agenda = self.service.request("GET", "api/webinar/agenda", query={"course": self.course})
+        self.agenda.value = agenda_html(agenda)
 
     def _open(self) -> None:
         self._control("open", question_id=self.question.value)
@@ -165,6 +175,43 @@ class Dashboard:
             f" · {state.get('answered', 0)} of {state.get('joined', 0)} have answered</p>"
         )
         self.chart.value = chart_html(state.get("result") or {})
+
+
+def agenda_html(agenda: dict[str, Any]) -> str:
+    """The course's sessions (upcoming first) with each participant's pre- and post-tasks, as
+    tables with headers, the way `kurskit agenda` prints them."""
+    mark = {True: "✓ done", False: "✗ not yet", None: "–"}
+    parts = []
+    for session in agenda.get("sessions", []):
+        when = " · ".join(
+            escape(str(part))
+            for part in (session.get("date"), session.get("timing"), session.get("kind"))
+            if part
+        )
+        tasks = session.get("tasks", [])
+        head = "".join(
+            f'<th scope="col">{escape(t["when"])}: {escape(t["title"])}</th>' for t in tasks
+        )
+        rows = "".join(
+            f'<tr><th scope="row">{escape(row["name"])}</th>'
+            + "".join(f"<td>{mark[row['done'].get(t['file'])]}</td>" for t in tasks)
+            + "</tr>"
+            for row in session.get("participants", [])
+        )
+        counts = []
+        for key, label in (("prepared", "prepared"), ("followed_up", "followed up")):
+            if session.get(key) is not None:
+                counts.append(f"{session[key]} of {len(session['participants'])} {label}")
+        caption = escape(session["title"]) + (f" ({when})" if when else "")
+        summary = f"<p>{'; '.join(counts)}</p>" if counts else ""
+        table = (
+            f'<table><caption>{caption}</caption><thead><tr><th scope="col">Participant</th>'
+            f"{head}</tr></thead><tbody>{rows}</tbody></table>"
+            if tasks
+            else f"<p><strong>{caption}</strong>: no pre- or post-tasks.</p>"
+        )
+        parts.append(table + summary)
+    return "".join(parts) or "<p>The course has no sessions.</p>"
 
 
 def chart_html(result: dict[str, Any]) -> str:
