@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kurskit.cli import app
+from kurskit.grading.issuer import Issuer
 from tests.swedish_course import make_courses
 
 pytestmark = pytest.mark.slow
@@ -37,8 +38,9 @@ def grade(*arguments: str) -> str:
 
 
 def test_every_grade_command_takes_a_folder_a_slug_or_a_course_root(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, issuer: Issuer
 ) -> None:
+    # `issuer`: the tests' issuer keys, which `grade certificates` signs with.
     make_courses(tmp_path / "courses")
     monkeypatch.chdir(tmp_path)  # courses/ and grading/ are the defaults
     assert "prov: " in grade("generate", FORMS["slug"])
