@@ -42,7 +42,8 @@ class SandboxedVoilaKernel(SandboxedLaunch, ServerKernelManager):
         # question widgets find their specs in the notebook beside them, as in JupyterLab.
         notebook_folder = Path(kw.get("cwd") or self.edition)
         if self.edition and notebook_folder.resolve().is_relative_to(Path(self.edition)):
-            shutil.copytree(notebook_folder, self.workdir, dirs_exist_ok=True,
+            # Links stay links: their targets are not in the sandbox, so they lead nowhere.
+            shutil.copytree(notebook_folder, self.workdir, symlinks=True, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns(".*"))  # fmt: skip
         given = kw.get("env") or {}
         kw["env"] = {
