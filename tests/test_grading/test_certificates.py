@@ -158,3 +158,21 @@ def _uncompressed(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return pdf + b"".join(streams)
+
+
+def test_a_revoked_learner_gets_no_new_certificate_on_a_later_day(
+    make_course: CourseFactory, issuer: Issuer, tmp_path: Path
+) -> None:
+    from kurskit.grading.issuer import create_issuer
+    from kurskit.grading.register import revoke
+
+    # An issuer of its own: a revocation in the session's register would reach other tests.
+    issuer = create_issuer(tmp_path / "issuer", issuer_id=issuer.id, verify_url=issuer.verify_url)
+    course, certificate = certify(make_course, NB, issuer, tmp_path / "root", "Bo Berg")
+    revoke(issuer, certificate.code, "Issued by mistake")
+    again = issue_certificates(
+        course, [LearnerResult("u4821", 9, 10, 0.8)], tmp_path / "root", issuer=issuer,
+        people={"u4821": Person("Bo Berg")}, course_folder=tmp_path / "demo",
+        today=ISSUED + dt.timedelta(days=1),
+    )  # fmt: skip
+    assert again == []

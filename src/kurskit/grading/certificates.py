@@ -66,12 +66,14 @@ def issue_certificates(
     if logo is not None and not logo.is_file():
         raise ValueError(f"the course's certificate logo {logo} does not exist")
     register = read_register(issuer.folder)
+    # A learner whose certificate of this course was revoked gets no new one by issuing again.
+    revoked = {e.learner for e in register.values() if e.course == course.slug and e.revoked}
     certificates, entries = [], []
     for result in to_certify(results):
+        if result.learner in revoked:
+            continue
         person = people[result.learner]
         code = make_code(issuer, course.slug, result.learner, issued)
-        if code in register and register[code].revoked:
-            continue
         url = issuer.verification_url(code)
         facts = CertificateFacts(
             name=person.name,

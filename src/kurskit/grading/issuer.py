@@ -79,7 +79,8 @@ def create_issuer(folder: Path, *, issuer_id: str, verify_url: str, force: bool 
         serialization.NoEncryption(),
     )
     write_text_atomically(folder / PRIVATE_KEY_FILE, pem.decode("ascii"), private=True)
-    write_text_atomically(folder / CODE_SECRET_FILE, secrets.token_hex(32), private=True)
+    if not (folder / CODE_SECRET_FILE).exists():  # a new key keeps the codes verifiable
+        write_text_atomically(folder / CODE_SECRET_FILE, secrets.token_hex(32), private=True)
     jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
     jwk.update(kid=f"{issuer_id}#key-1", use="sig", alg="RS256")
     profile = {

@@ -33,6 +33,9 @@ class SandboxedVoilaKernel(SandboxedLaunch, ServerKernelManager):
         self.workdir = Path(tempfile.mkdtemp(prefix="kurskit-voila-"))
         self.limits = Limits()
         self.isolate = self.isolated
+        # A kernel that cannot be isolated would run as the hub's user: it must not start.
+        self.require_isolation = self.isolated
+        self._copied = False
         self.read_only = (Path(self.edition),) if self.edition else ()
         for name, value in self.private_sockets().items():
             setattr(self, name, value)
@@ -41,7 +44,15 @@ class SandboxedVoilaKernel(SandboxedLaunch, ServerKernelManager):
         # The kernel works in its own folder, holding a copy of its notebook's folder: the
         # question widgets find their specs in the notebook beside them, as in JupyterLab.
         notebook_folder = Path(kw.get("cwd") or self.edition)
-        if self.edition and notebook_folder.resolve().is_relative_to(Path(self.edition)):
+        # Only at the first launch: on a restart the folder is the kernel's own work, and a
+        # link it made there must not lead a copy (run outside the sandbox) anywhere.
+        edition = Path(self.edition).resolve() if self.edition else None
+        if (
+            not self._copied
+            and edition is not None
+            and notebook_folder.resolve().is_relative_to(edition)
+        ):
+            self._copied = True
             # Links stay links: their targets are not in the sandbox, so they lead nowhere.
             shutil.copytree(notebook_folder, self.workdir, symlinks=True, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns(".*"))  # fmt: skip

@@ -17,12 +17,17 @@ class SandboxedLaunch:
     limits: Limits
     read_only: tuple[Path, ...] = ()
     isolate: bool = True
+    #: Exit rather than fall back to rlimits alone where namespaces cannot be made.
+    require_isolation: bool = False
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command: list[str] = super().format_kernel_cmd(extra_arguments)  # type: ignore[misc]
         if not self.isolate:
             return command
-        return sandbox_command(command, self.workdir, self.limits, read_only=self.read_only)
+        return sandbox_command(
+            command, self.workdir, self.limits, read_only=self.read_only,
+            require_isolation=self.require_isolation,
+        )  # fmt: skip
 
     def private_sockets(self) -> dict[str, Any]:
         """IPC transport under the kernel's own folder: no TCP port, nothing shared."""
