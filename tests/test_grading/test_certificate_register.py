@@ -126,6 +126,12 @@ def test_names_come_from_the_roster_or_the_hub_and_missing_ones_are_listed(
     roster.write_text("learner,name\nu1,A\nu2,\n", "utf-8")
     with pytest.raises(ValueError, match=r"roster.csv, line 3: field name is empty"):
         read_roster(roster)
+    roster.write_text("learner,name\nu1,A\nu1,B\n", "utf-8")
+    with pytest.raises(ValueError, match=r"roster.csv, line 3: the learner u1 is listed twice"):
+        read_roster(roster)
+    roster.write_text("learner name\nu1 A\n", "utf-8")  # no delimiter to be found
+    with pytest.raises(ValueError, match=r"roster.csv: not a CSV roster"):
+        read_roster(roster)
 
 
 def test_the_hub_records_the_name_the_identity_provider_gives(tmp_path: Path) -> None:

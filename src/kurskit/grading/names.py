@@ -32,7 +32,17 @@ class MissingNamesError(ValueError):
 
 def read_roster(path: Path) -> dict[str, Person]:
     """learner → Person from a CSV with a header naming `learner` and `name` (and optionally
-    `email`); ValueError naming the file and line of a row without them."""
+    `email`); ValueError naming the file and line of a row without them, of a learner listed
+    twice, or of text that is not CSV."""
+    try:
+        return _read_roster(path)
+    except csv.Error as error:
+        raise ValueError(
+            f"{path}: not a CSV roster ({error}); write it with the columns learner,name"
+        ) from None
+
+
+def _read_roster(path: Path) -> dict[str, Person]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(4096)
         handle.seek(0)
@@ -54,6 +64,10 @@ def read_roster(path: Path) -> dict[str, Person]:
                 raise ValueError(
                     f"{path}, line {reader.line_num}: field "
                     f"{'learner' if not learner else 'name'} is empty"
+                )
+            if learner in people:
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: the learner {learner} is listed twice"
                 )
             email = (row.get(columns["email"]) or "").strip() if "email" in columns else ""
             people[learner] = Person(name, email)
