@@ -62,3 +62,9 @@ class DriverStatement:
             }
             for raw in cursor.fetchall()  # all: the statement must finish before COMMIT
         ]
+
+    def plain_rows(self, cursor: Any, values: Mapping[str, Any]) -> list[Any]:
+        """Execute and return the driver's rows as they come, for bulk reads of columns whose
+        values need no processing (text, integers): SQLAlchemy's per-value work is skipped."""
+        cursor.execute(self.sql, self.params(values))
+        return list(cursor.fetchall())

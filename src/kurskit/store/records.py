@@ -33,6 +33,7 @@ class StoredAnswer(Answer):
 
     attempt: int = 0
     timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    period: str | None = None  # the course's collection period open when it was stored
 
 
 #: The fields of a stored answer in the order exports and the answer table list them.
@@ -49,6 +50,7 @@ ANSWER_COLUMNS: tuple[str, ...] = (
     "status",
     "timestamp",
     "idempotency_key",
+    "period",
 )
 
 
@@ -61,7 +63,7 @@ def answer_record(answer: StoredAnswer) -> dict[str, Any]:
 
 def answer_from_record(record: Mapping[str, Any]) -> StoredAnswer:
     """The inverse of `answer_record`: a stored answer from its plain JSON data."""
-    values = {name: record[name] for name in ANSWER_COLUMNS}
+    values: dict[str, Any] = {name: record.get(name) for name in ANSWER_COLUMNS}
     values["timestamp"] = dt.datetime.fromisoformat(str(record["timestamp"]).replace("Z", "+00:00"))
     for name in ("score", "max_score"):
         values[name] = None if values[name] is None else float(values[name])

@@ -45,9 +45,20 @@ answers = Table(
     Column("status", String(16), nullable=False),
     Column("timestamp", DateTime(timezone=True), nullable=False),  # UTC
     Column("idempotency_key", String(200), nullable=False),
+    Column("period", String(60), nullable=True),  # the course's open period when stored
     UniqueConstraint("idempotency_key"),
     UniqueConstraint("course", "module", "question_id", "learner", "attempt"),
     Index(None, "learner"),
+)
+
+#: Collection periods of a course (e.g. 2026-høst): at most one open at a time per course.
+periods = Table(
+    "periods",
+    metadata,
+    Column("course", String(100), primary_key=True),
+    Column("name", String(60), primary_key=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),  # None while open
 )
 
 #: Facts about the store itself, e.g. the pseudonym secret made with the database.

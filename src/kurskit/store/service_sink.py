@@ -8,7 +8,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kurskit.course.scoring import Result
@@ -82,11 +82,11 @@ class ServiceSink:
         path: str,
         *,
         body: Any = None,
-        query: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
         timeout: float = TIMEOUT_SECONDS,
     ) -> Any:
-        """One call to the service with this server's own token; its JSON answer, or
-        StoreError with the service's words."""
+        """One call to the service with this server's own token; its JSON answer (or text,
+        for a page), or StoreError with the service's words."""
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(url, data=data, method=method)
@@ -94,6 +94,8 @@ class ServiceSink:
         request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as reply:
+                if reply.headers.get_content_type() == "text/html":
+                    return reply.read().decode("utf-8")
                 return json.loads(reply.read())
         except urllib.error.HTTPError as error:
             raise StoreError(_service_message(error)) from None

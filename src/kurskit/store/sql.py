@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -32,6 +31,7 @@ from kurskit.store.driver import DriverStatement
 from kurskit.store.engine import make_engine, show_url
 from kurskit.store.errors import IdempotencyConflictError, StoreError
 from kurskit.store.migrate import upgrade
+from kurskit.store.periods import open_period_of
 from kurskit.store.records import (
     ANSWER_COLUMNS,
     Answer,
@@ -41,6 +41,7 @@ from kurskit.store.records import (
 )
 from kurskit.store.schema import SECRET_KEY, answers, feedback_releases, meta
 from kurskit.store.settings import load_settings
+from kurskit.store.times import as_utc, utc_now
 
 #: What `pseudonym` returns: p- and 16 hex digits (64 bits of a keyed SHA-256 hash).
 PSEUDONYM_PATTERN = re.compile(r"p-[0-9a-f]{16}")
@@ -209,7 +210,7 @@ class SqlAnswerStore:
         with self.engine.begin() as connection:
             connection.execute(
                 insert.values(
-                    course=course, module=module, released_at=_now()
+                    course=course, module=module, released_at=utc_now()
                 ).on_conflict_do_nothing()
             )
 
@@ -251,6 +252,7 @@ def _insert_next_attempt(dialect: str) -> Insert:
         bindparam("status", type_=String),
         bindparam("timestamp", type_=DateTime(timezone=True)),
         bindparam("idempotency_key", type_=String),
+        open_period_of(bindparam("course", type_=String)),
     ).where(*same_question)
     columns = list(ANSWER_COLUMNS)
     statement: Insert = (
@@ -273,13 +275,9 @@ def _values(answer: Answer) -> dict[str, Any]:
         "max_score": answer.max_score,
         "correct": answer.correct,
         "status": answer.status,
-        "timestamp": _now(),
+        "timestamp": utc_now(),
         "idempotency_key": answer.idempotency_key,
     }
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 _BY_KEY = select(answers).where(answers.c.idempotency_key == bindparam("key"))
@@ -303,13 +301,7 @@ def _same_answer(row: Mapping[Any, Any], answer: Answer) -> StoredAnswer:
 
 
 def _stored(row: Mapping[Any, Any]) -> StoredAnswer:
-    timestamp: dt.datetime = row["timestamp"]
-    # SQLite keeps no time zone; every timestamp is written in UTC.
-    timestamp = (
-        timestamp.replace(tzinfo=dt.UTC)
-        if timestamp.tzinfo is None
-        else timestamp.astimezone(dt.UTC)
-    )
+    timestamp = as_utc(row["timestamp"])
     score = row["score"]
     return StoredAnswer(
         course=row["course"],
@@ -324,6 +316,7 @@ def _stored(row: Mapping[Any, Any]) -> StoredAnswer:
         idempotency_key=row["idempotency_key"],
         attempt=int(row["attempt"]),
         timestamp=timestamp,
+        period=row["period"],
     )
 
 
