@@ -27,7 +27,9 @@ function fill(template, values) {
 const CONTROLS = {
   single_choice: (ctx) => choice(ctx, "radio", ctx.view.options),
   multiple_choice: (ctx) => choice(ctx, "checkbox", ctx.view.options),
-  poll: (ctx) => choice(ctx, ctx.view.multiple ? "checkbox" : "radio", ctx.view.options),
+  poll: (ctx) => (!ctx.view.multiple && ctx.view.options.length > LONG_LIST
+    ? selectList(ctx, ctx.view.options)
+    : choice(ctx, ctx.view.multiple ? "checkbox" : "radio", ctx.view.options)),
   true_false: (ctx) => {
     const options = [
       { id: "true", html: ctx.strings.true },
@@ -96,6 +98,24 @@ const CONTROLS = {
     return { value: () => "", inputs: [] };
   },
 };
+
+// A single choice among more options than this is a drop-down list, not a column of buttons.
+const LONG_LIST = 12;
+
+function selectList(ctx, options) {
+  const id = `${ctx.uid}-select`;
+  const select = h("select", { id, class: "kk-select", "aria-labelledby": ctx.promptId });
+  select.append(h("option", { value: "", text: ctx.strings.choose }));
+  for (const option of options) {
+    const item = h("option", { value: option.id });
+    item.textContent = new DOMParser().parseFromString(option.html, "text/html").body.textContent;
+    select.append(item);
+  }
+  select.value = ctx.response == null ? "" : String(ctx.response);
+  select.addEventListener("change", ctx.changed);
+  ctx.body.append(select);
+  return { value: () => (select.value === "" ? null : select.value), inputs: [select], feedbackFor: () => null };
+}
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));

@@ -49,3 +49,17 @@ def check_competence_code(code: str) -> str:
             f"'{code}' is not a DigComp 2.2 competence; use one of {', '.join(competences())}"
         )
     return code
+
+
+def area_of(code: str) -> str:
+    """The area number of a competence code ("2.4" → "2")."""
+    return code.split(".", 1)[0]
+
+
+#: The proficiency levels of each course level (DigComp's four bands of two levels each).
+BAND_LEVELS: dict[str, tuple[int, int]] = {
+    "foundation": (1, 2),
+    "intermediate": (3, 4),
+    "advanced": (5, 6),
+    "highly_specialised": (7, 8),
+}

@@ -27,7 +27,7 @@ from kurskit.course.cells import is_question_cell, question_body
 from kurskit.course.context_file import write_context_file
 from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
 from kurskit.course.model import COURSE_FILE, Module, Status
-from kurskit.course.questions import CodeExercise, parse_question
+from kurskit.course.questions import CodeExercise, Likert, parse_question
 from kurskit.course.redact import learner_view
 from kurskit.course.spec_metadata import question_cell_parts
 
@@ -117,7 +117,12 @@ def write_learner_edition(loaded: LoadedCourse, out: Path) -> EditionCourse:
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(learner_notebook(source), target)
         notebooks.append(target)
-    write_context_file(folder, course, modules)
+    rated = {
+        spec.id: spec.competence
+        for _, spec in loaded.questions()
+        if isinstance(spec, Likert) and spec.competence
+    }
+    write_context_file(folder, course, modules, rated)
     _copy_images(loaded.folder, folder)
     return EditionCourse(course.slug, folder, notebooks)
 

@@ -21,7 +21,7 @@ from kurskit.course.problems import (
     problems_from_validation,
     sorted_problems,
 )
-from kurskit.course.questions import Question
+from kurskit.course.questions import Poll, Question
 from kurskit.course.yamlsource import LocatedYaml, YamlSyntaxError, load_located
 from kurskit.course.yamlsource import Path as YamlPath
 
@@ -95,6 +95,7 @@ def load_course(
     _check_course_facts(loaded, valid, source, shown, today or dt.date.today())
     _load_listed_notebooks(loaded, source, shown, notebooks)
     _check_questions(loaded, valid, source, shown)
+    _check_background(loaded, valid, source, shown)
     loaded.problems = sorted_problems(loaded.problems)
     return loaded
 
@@ -309,6 +310,29 @@ def _check_questions(
                     "warning",
                 )
             )
+
+
+def _check_background(
+    loaded: LoadedCourse, valid: _ValidParts, source: LocatedYaml, shown: str
+) -> None:
+    """Each background question of a survey is a single-choice poll of the course."""
+    polls = {spec.id: spec for _, spec in loaded.questions() if isinstance(spec, Poll)}
+    every = {spec.id for _, spec in loaded.questions()}
+    survey = source.data.get("survey")
+    background = survey.get("background") if isinstance(survey, dict) else None
+    for name in background if isinstance(background, dict) else {}:
+        question = valid.text("survey", "background", name)
+        if question is None:
+            continue
+        if question not in every:
+            message = f"no question of the course has the id '{question}'"
+        elif question not in polls:
+            message = f"'{question}' is not a poll; a background question is a poll"
+        elif polls[question].multiple:
+            message = f"'{question}' lets a learner pick several options; pick one"
+        else:
+            continue
+        loaded.problems.append(_problem(source, shown, ("survey", "background", name), message))
 
 
 def duplicate_ids(notebooks: Iterable[CourseNotebook]) -> list[Problem]:

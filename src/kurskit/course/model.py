@@ -96,6 +96,28 @@ class CertificateSettings(Strict):
     )
 
 
+#: What a background question may say about a respondent, from the coarsest to the finest.
+BackgroundField = Literal["region", "municipality", "workplace", "role"]
+#: The nested background fields: a workplace lies in a municipality, which lies in a region.
+PLACE_FIELDS: tuple[BackgroundField, ...] = ("region", "municipality", "workplace")
+
+
+class SurveySettings(Strict):
+    """How a self-assessment survey is reported (`kurskit insight`)."""
+
+    background: dict[BackgroundField, str] = Field(
+        default_factory=dict,
+        description="Which poll describes each respondent: region, municipality, workplace "
+        "and role, each the id of a single-choice poll in the course.",
+    )
+    high_level: int = Field(
+        default=5,
+        ge=1,
+        description="The lowest scale position that counts as a high self-rating (5 is "
+        "DigComp's first advanced level).",
+    )
+
+
 class Module(Strict):
     """One notebook of the course, in course order."""
 
@@ -171,6 +193,11 @@ class Course(Strict):
     certificate: CertificateSettings = Field(
         default_factory=CertificateSettings,
         description="Logo, signer and whether the result is shown on certificates (optional).",
+    )
+    survey: SurveySettings | None = Field(
+        default=None,
+        description="For a self-assessment: its background questions and what counts as a "
+        "high self-rating (optional).",
     )
 
     @field_validator("competences")

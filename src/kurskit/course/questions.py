@@ -321,8 +321,12 @@ class Poll(QuestionBase):
         return _normalise_options(raw)
 
     @property
+    def option_list(self) -> list[Option]:
+        return [o for o in self.options if isinstance(o, Option)]
+
+    @property
     def option_ids(self) -> list[str]:
-        return [o.id for o in self.options if isinstance(o, Option)]
+        return [o.id for o in self.option_list]
 
     @property
     def has_right_answer(self) -> bool:
