@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 HUB_PORT ?= 8010
 LAB_PORT ?= 8888
+REPORTS_PORT ?= 8020
+# The statistics reports `make serve` shows: a synthetic demo population in its own store.
+DEMO := .demo
+DEMO_STORE := sqlite:///$(CURDIR)/$(DEMO)/answers.sqlite
 # Jupyter refuses to run as root without this flag (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -31,11 +35,25 @@ $(STAMP): pyproject.toml scripts/setup-system.sh hub/package-lock.json $(JUPYTER
 # on http://$(HOST):$(HUB_PORT)/ (with the answers service; the first run prints the admin's
 # password) and serve the static book on http://$(HOST):$(PORT)/ (no external server needed).
 # Ctrl+C stops both.
-serve: setup
+serve: setup $(DEMO)/reports/survey/report.html
 	$(BIN)/kurskit check courses
 	$(BIN)/kurskit hub serve --host $(HOST) --port $(HUB_PORT) & hub=$$!; \
-	trap 'kill $$hub 2>/dev/null; wait $$hub' EXIT INT TERM; \
+	$(BIN)/python -m http.server --bind $(HOST) --directory $(DEMO)/reports $(REPORTS_PORT) \
+	  >/dev/null 2>&1 & reports=$$!; \
+	trap 'kill $$hub $$reports 2>/dev/null; wait $$hub $$reports' EXIT INT TERM; \
+	echo "statistics on demo data: http://$(HOST):$(REPORTS_PORT)/survey/report.html and /gaps/report.html"; \
 	$(BIN)/kurskit book serve --host $(HOST) --port $(PORT)
+
+# The demo population (made once) and its two reports (made again when the courses change).
+$(DEMO)/answers.sqlite: $(shell find courses/digital-kompetanse -type f) | $(STAMP)
+	$(BIN)/kurskit insight demo-data --store $(DEMO_STORE) --courses-out $(DEMO)/courses
+
+$(DEMO)/reports/survey/report.html: $(DEMO)/answers.sqlite
+	$(BIN)/kurskit insight survey digital-kompetanse-demo --store $(DEMO_STORE) \
+	  --courses $(DEMO)/courses --out $(DEMO)/reports/survey
+	$(BIN)/kurskit insight gaps digital-kompetanse-demo --store $(DEMO_STORE) \
+	  --courses $(DEMO)/courses --targets courses/digital-kompetanse/malnivaer.yml \
+	  --out $(DEMO)/reports/gaps
 
 # The courses in JupyterLab with live widgets (for course producers). A double-click opens a
 # MyST module as a notebook and /voila/render/<module> shows it as a Voilà app, through the

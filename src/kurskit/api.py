@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kurskit.book.result import BookBuild
     from kurskit.course.checking import CheckReport
     from kurskit.course.edition import EditionCourse
+    from kurskit.course.loading import LoadedCourse
     from kurskit.grading.certificates import Certificate
     from kurskit.grading.generate import SourceAssignment
     from kurskit.grading.issuer import Issuer
@@ -30,9 +31,12 @@ if TYPE_CHECKING:
     from kurskit.hub.settings import HubSettings
     from kurskit.hub.users import HubClient
     from kurskit.hub.webinar import WebinarLinks
+    from kurskit.insight.demo import DemoPopulation
     from kurskit.store.agenda import Agenda
+    from kurskit.store.periods import Period
     from kurskit.store.records import ForgetReport
     from kurskit.store.settings import StoreSettings
+    from kurskit.store.sql import SqlAnswerStore
 
 __all__ = [
     "DEFAULT_BOOK_DIR",
@@ -43,11 +47,15 @@ __all__ = [
     "autograde",
     "build_book",
     "check",
+    "close_period",
+    "collection_periods",
     "course_results",
     "create_issuer_keys",
+    "demo_data",
     "export_answers",
     "export_grades",
     "forget_learner",
+    "gaps_report",
     "generate_assignments",
     "grading_step",
     "hub_client",
@@ -56,6 +64,7 @@ __all__ = [
     "k8s_values",
     "learner_edition",
     "new_course",
+    "open_period",
     "release_feedback",
     "review_flagged",
     "revoke_certificate",
@@ -64,6 +73,7 @@ __all__ = [
     "serve_hub",
     "set_hub_password",
     "store_settings",
+    "survey_report",
     "verify_certificate",
     "webinar_links",
 ]
@@ -731,3 +741,156 @@ def _cohort_learners(cohort: str, course: str, groups: Mapping[str, Sequence[str
     teachers = instructor_group(course)
     members = {group: set(groups[group]), teachers: set(groups.get(teachers, ()))}
     return list(readable_learners("", set(), course, members, admin=True))
+
+
+# --- insight: collection periods and reports ------------------------------------------------
+
+
+def _sql_store(url: str | None) -> SqlAnswerStore:
+    from kurskit.store.sql import SqlAnswerStore
+
+    return SqlAnswerStore.open(url)
+
+
+def open_period(course: str, name: str, *, url: str | None = None) -> Period:
+    """Open a collection period of a course: from now on its answers carry `name`."""
+    from kurskit.store.periods import open_period as open_in
+
+    store = _sql_store(url)
+    try:
+        return open_in(store.engine, course, name)
+    finally:
+        store.close()
+
+
+def close_period(course: str, *, url: str | None = None) -> Period:
+    """Close the course's open collection period."""
+    from kurskit.store.periods import close_period as close_in
+
+    store = _sql_store(url)
+    try:
+        return close_in(store.engine, course)
+    finally:
+        store.close()
+
+
+def collection_periods(course: str, *, url: str | None = None) -> list[Period]:
+    """The course's collection periods, oldest first."""
+    from kurskit.store.periods import list_periods
+
+    store = _sql_store(url)
+    try:
+        return list_periods(store.engine, course)
+    finally:
+        store.close()
+
+
+def _survey_course(course: str | Path, courses_dir: Path) -> LoadedCourse:
+    """A course named by its folder or by its slug under `courses_dir`, loaded and valid."""
+    from kurskit.course.loading import load_course
+
+    folder = Path(course)
+    if not (folder / "course.yml").is_file():
+        folder = Path(courses_dir) / str(course)
+    if not (folder / "course.yml").is_file():
+        raise ValueError(
+            f"no course '{course}': neither a course folder nor a slug in {courses_dir}"
+        )
+    loaded = load_course(folder)
+    if not loaded.ok or loaded.course is None:
+        raise ValueError(f"{folder} has errors; run `kurskit check {folder}` first")
+    return loaded
+
+
+def survey_report(
+    course: str | Path,
+    *,
+    out: Path,
+    periods: Sequence[str] | None = None,
+    language: str | None = None,
+    anonymise: bool = False,
+    url: str | None = None,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+) -> list[Path]:
+    """Write the cohort report of a self-assessment into `out`: report.html, a CSV per table
+    and responses.csv (pseudonymous; anonymous with `anonymise`). Returns the files."""
+    from kurskit.insight.report_page import write_report
+    from kurskit.insight.responses_export import responses_table
+    from kurskit.insight.survey import survey_tables
+    from kurskit.insight.survey_data import load_survey
+    from kurskit.insight.survey_report import survey_csv, survey_page
+
+    loaded = _survey_course(course, courses_dir)
+    store = _sql_store(url)
+    try:
+        data = load_survey(store, loaded, list(periods) if periods else None)
+    finally:
+        store.close()
+    tables = survey_tables(data)
+    page = survey_page(data, tables, language or data.course.language)
+    files = survey_csv(tables)
+    files["responses"] = responses_table(data, anonymise=anonymise)
+    return write_report(page, files, Path(out))
+
+
+def gaps_report(
+    course: str | Path,
+    *,
+    targets: Path,
+    out: Path,
+    period: str | None = None,
+    language: str | None = None,
+    url: str | None = None,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+) -> list[Path]:
+    """Write the gap analysis (targets per role against self-assessed levels) into `out`:
+    report.html and a CSV per table. Returns the files."""
+    from kurskit.course.self_assessment import read_catalogue
+    from kurskit.insight.gaps import gap_tables, load_targets
+    from kurskit.insight.report_page import write_report
+    from kurskit.insight.survey_data import load_survey
+    from kurskit.insight.survey_report import gaps_csv, gaps_page
+
+    goals = load_targets(Path(targets))
+    loaded = _survey_course(course, courses_dir)
+    store = _sql_store(url)
+    try:
+        data = load_survey(store, loaded, [period] if period else None)
+    finally:
+        store.close()
+    catalogue = read_catalogue(Path(courses_dir)) if Path(courses_dir).is_dir() else []
+    gaps = gap_tables(data, goals, catalogue, period)
+    page = gaps_page(data, gaps, language or data.course.language)
+    return write_report(page, gaps_csv(gaps), Path(out))
+
+
+DEMO_SOURCE = DEFAULT_COURSES_DIR / "digital-kompetanse"
+
+
+def demo_data(
+    *,
+    courses_out: Path,
+    url: str | None = None,
+    source: Path = DEMO_SOURCE,
+    people: int = 5000,
+    workplaces: int = 300,
+    seed: int = 2026,
+    progress: ProgressCallback | None = None,
+) -> DemoPopulation:
+    """Fill the store with a synthetic, marked staff population answering the self-assessment
+    in three periods, and write its demo course into `courses_out`."""
+    from kurskit.insight.demo import write_demo
+
+    store = _sql_store(url)
+    try:
+        return write_demo(
+            store,
+            Path(courses_out),
+            Path(source),
+            people=people,
+            workplaces=workplaces,
+            seed=seed,
+            progress=progress,
+        )
+    finally:
+        store.close()

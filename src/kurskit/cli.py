@@ -905,3 +905,173 @@ def webinar(
     output.print(f"dashboard (instructors): {links.dashboard}", highlight=False, soft_wrap=True)
     output.print(f"participants join:       {links.join}", highlight=False, soft_wrap=True)
     output.print(f"projector view:          {links.projector}", highlight=False, soft_wrap=True)
+
+
+insight_app = typer.Typer(
+    name="insight",
+    help="Statistics from the answers: collection periods, the self-assessment's cohort "
+    "report, gap analysis, and a synthetic demo population.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(insight_app, name="insight")
+period_app = typer.Typer(
+    name="period",
+    help="Collection periods of a course: answers carry the period open when given.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+insight_app.add_typer(period_app, name="period")
+
+StoreUrl = Annotated[
+    str | None,
+    typer.Option("--store", help="URL of the answer store (default: the configured store)."),
+]
+ReportLanguage = Annotated[
+    str | None,
+    typer.Option("--language", help="nb, nn, sv, da or en (default: the course's language)."),
+]
+
+
+@contextlib.contextmanager
+def _insight_errors() -> Iterator[None]:
+    from kurskit.insight.gaps import TargetsError
+    from kurskit.insight.survey_data import SurveyDataError
+    from kurskit.store.errors import StoreError
+    from kurskit.store.periods import PeriodError
+
+    try:
+        yield
+    except (StoreError, PeriodError, SurveyDataError, TargetsError, ValueError) as error:
+        print_error(error)
+        raise typer.Exit(1) from None
+
+
+@period_app.command("open")
+def period_open(
+    course: Annotated[str, typer.Argument(help="The course slug.")],
+    name: Annotated[str, typer.Argument(help="The period's name, e.g. 2026-høst.")],
+    store: StoreUrl = None,
+) -> None:
+    """Open a collection period: answers to the course carry it until it is closed."""
+    with _insight_errors():
+        period = api.open_period(course, name, url=store)
+    output.print(f"{course}: period {period.name} is open", highlight=False)
+
+
+@period_app.command("close")
+def period_close(
+    course: Annotated[str, typer.Argument(help="The course slug.")],
+    store: StoreUrl = None,
+) -> None:
+    """Close the course's open collection period (a period is never reopened)."""
+    with _insight_errors():
+        period = api.close_period(course, url=store)
+    output.print(f"{course}: period {period.name} is closed", highlight=False)
+
+
+@period_app.command("list")
+def period_list(
+    course: Annotated[str, typer.Argument(help="The course slug.")],
+    store: StoreUrl = None,
+) -> None:
+    """List the course's collection periods, oldest first."""
+    with _insight_errors():
+        periods = api.collection_periods(course, url=store)
+    if not periods:
+        output.print(f"{course} has no collection periods", highlight=False)
+    for period in periods:
+        closed = period.closed_at.strftime("%Y-%m-%d %H:%M UTC") if period.closed_at else "open"
+        opened = period.opened_at.strftime("%Y-%m-%d %H:%M UTC")
+        output.print(f"{period.name}\t{opened}\t{closed}", highlight=False)
+
+
+@insight_app.command("survey")
+def insight_survey(
+    course: Annotated[str, typer.Argument(help="The survey course: a slug or a folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html and the CSV files.")],
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", help="Only this period (repeat for more; default: all)."),
+    ] = None,
+    language: ReportLanguage = None,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise", help="responses.csv without pseudonyms, workplace or municipality."
+        ),
+    ] = False,
+    store: StoreUrl = None,
+    courses: CoursesFolder = api.DEFAULT_COURSES_DIR,
+) -> None:
+    """Write the cohort report of a self-assessment: levels, high self-raters and their
+    change with 95 % intervals, groups (small ones hidden) and positive outliers."""
+    with _insight_errors():
+        files = api.survey_report(
+            course,
+            out=out,
+            periods=period,
+            language=language,
+            anonymise=anonymise,
+            url=store,
+            courses_dir=courses,
+        )
+    output.print(f"wrote {files[0]} and {len(files) - 1} CSV file(s)", highlight=False)
+
+
+@insight_app.command("gaps")
+def insight_gaps(
+    course: Annotated[str, typer.Argument(help="The survey course: a slug or a folder.")],
+    targets: Annotated[
+        Path, typer.Option("--targets", help="YAML file of target levels per role.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html and the CSV files.")],
+    period: Annotated[
+        str | None, typer.Option("--period", help="The period (default: the last).")
+    ] = None,
+    language: ReportLanguage = None,
+    store: StoreUrl = None,
+    courses: CoursesFolder = api.DEFAULT_COURSES_DIR,
+) -> None:
+    """Write the gap analysis: target levels per role against self-assessed levels, per
+    competence, role and place, and the published courses that address the largest gaps."""
+    with _insight_errors():
+        files = api.gaps_report(
+            course,
+            targets=targets,
+            out=out,
+            period=period,
+            language=language,
+            url=store,
+            courses_dir=courses,
+        )
+    output.print(f"wrote {files[0]} and {len(files) - 1} CSV file(s)", highlight=False)
+
+
+@insight_app.command("demo-data")
+def insight_demo_data(
+    courses_out: Annotated[
+        Path, typer.Option("--courses-out", help="Where the demo survey course is written.")
+    ] = Path("demo-courses"),
+    people: Annotated[int, typer.Option(min=10, help="Staff in the population.")] = 5000,
+    workplaces: Annotated[int, typer.Option(min=2, help="Libraries they work in.")] = 300,
+    seed: Annotated[int, typer.Option(help="Seed of the random numbers.")] = 2026,
+    store: StoreUrl = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Fill a store with a synthetic, clearly marked staff population answering the
+    self-assessment in three periods (replacing an earlier demo population)."""
+    with _insight_errors(), ProgressBar(enabled=progress, title="demo data") as report:
+        demo = api.demo_data(
+            courses_out=courses_out,
+            url=store,
+            people=people,
+            workplaces=workplaces,
+            seed=seed,
+            progress=report,
+        )
+    output.print(
+        f"{demo.answers:,} synthetic answers of {demo.people:,} staff in {demo.workplaces} "
+        f"libraries, periods {', '.join(demo.periods)}; course {demo.course}",
+        highlight=False,
+    )

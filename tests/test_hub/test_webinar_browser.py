@@ -11,12 +11,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kurskit.hub.settings import ANSWERS_SERVICE
 from kurskit.hub.webinar import webinar_links
+from tests.browser import serious_violations
 from tests.test_hub.hubfixture import INSTRUCTOR, PASSWORD, RunningHub
 from tests.test_hub.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PROMPT = "Hvilket søk gir færrest treff?"
 
 
@@ -42,17 +42,6 @@ def press(page: Any, button: str, until: str) -> None:
         except PlaywrightTimeout:
             continue
     raise AssertionError(f"the dashboard never showed {until!r} after {button!r}")
-
-
-def serious_violations(page: Any) -> list[Any]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_a_webinar_with_an_instructor_and_two_participants(hub: RunningHub, chromium: Any) -> None:

@@ -1,0 +1,299 @@
+"""A synthetic staff population for the reports: a demo survey course and its answers, marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+from sqlalchemy import delete, insert
+
+from kurskit.course.digcomp import area_of
+from kurskit.course.loading import load_course
+from kurskit.course.model import COURSE_FILE
+from kurskit.course.questions import Likert, Poll
+from kurskit.insight.survey_data import SYNTHETIC_KEY
+from kurskit.progress import ProgressCallback
+from kurskit.store.records import ANSWER_COLUMNS
+from kurskit.store.schema import answers, meta, periods
+from kurskit.store.sql import SqlAnswerStore
+
+#: The demo course is the bundled survey under this slug, with a made-up list of workplaces.
+DEMO_SUFFIX = "-demo"
+DEMO_PERIODS = ("2024-høst", "2025-høst", "2026-høst")
+#: Counties of Norway (2024) and a few municipalities in each; libraries are made up.
+PLACES: dict[str, list[str]] = {
+    "Agder": ["Kristiansand", "Arendal", "Grimstad", "Lillesand", "Vennesla", "Farsund"],
+    "Akershus": ["Bærum", "Asker", "Lillestrøm", "Nordre Follo", "Ullensaker", "Lørenskog"],
+    "Buskerud": ["Drammen", "Kongsberg", "Ringerike", "Lier", "Modum", "Hol"],
+    "Finnmark": ["Alta", "Hammerfest", "Sør-Varanger", "Vadsø", "Kautokeino", "Karasjok"],
+    "Innlandet": ["Hamar", "Lillehammer", "Gjøvik", "Ringsaker", "Elverum", "Kongsvinger"],
+    "Møre og Romsdal": ["Ålesund", "Molde", "Kristiansund", "Volda", "Ørsta", "Sunndal"],
+    "Nordland": ["Bodø", "Narvik", "Rana", "Vefsn", "Vågan", "Brønnøy"],
+    "Oslo": ["Oslo"],
+    "Rogaland": ["Stavanger", "Sandnes", "Haugesund", "Karmøy", "Sola", "Time"],
+    "Telemark": ["Skien", "Porsgrunn", "Notodden", "Bamble", "Kragerø", "Vinje"],
+    "Troms": ["Tromsø", "Harstad", "Senja", "Målselv", "Balsfjord", "Nordreisa"],
+    "Trøndelag": ["Trondheim", "Steinkjer", "Stjørdal", "Levanger", "Namsos", "Orkland"],
+    "Vestfold": ["Tønsberg", "Sandefjord", "Larvik", "Horten", "Holmestrand", "Færder"],
+    "Vestland": ["Bergen", "Voss", "Kinn", "Sunnfjord", "Stord", "Askøy"],
+    "Østfold": ["Fredrikstad", "Sarpsborg", "Moss", "Halden", "Indre Østfold", "Råde"],
+}
+ROLES = (
+    "Bibliotekar",
+    "Biblioteksjef eller annen leder",
+    "Formidler",
+    "IT-veileder eller digital veileder",
+    "Saksbehandler i kommunen",
+    "Annet",
+)
+ROLE_WEIGHTS = (0.40, 0.08, 0.18, 0.06, 0.23, 0.05)
+
+
+@dataclass(frozen=True)
+class DemoPopulation:
+    """What `write_demo` made."""
+
+    course: Path  # the demo course folder
+    slug: str
+    people: int
+    workplaces: int
+    periods: tuple[str, ...]
+    answers: int
+    rising: tuple[str, ...]  # the workplaces planted to be high and rising
+
+
+def write_demo(
+    store: SqlAnswerStore,
+    courses: Path,
+    source: Path,
+    *,
+    people: int = 5000,
+    workplaces: int = 300,
+    seed: int = 2026,
+    progress: ProgressCallback | None = None,
+) -> DemoPopulation:
+    """Write the demo survey course into `courses` and its synthetic answers into the store.
+
+    The population: `people` staff in `workplaces` libraries across Norway's counties and six
+    roles, rating the 21 competences in three autumn periods. Staff grow a little each period,
+    six libraries much more (the positive outliers the report should find), and a sixth of the
+    staff leave and are replaced between periods. The store is marked as holding synthetic
+    data, and every report says so. A demo course already in the store is replaced.
+    """
+    report = progress or (lambda done, total, what: None)
+    source_course = load_course(source)
+    if source_course.course is None or not source_course.ok:
+        raise ValueError(f"{source} is not a valid course; run kurskit check")
+    slug = source_course.course.slug + DEMO_SUFFIX
+    rng = np.random.default_rng(seed)
+    places = _workplaces(workplaces, rng)
+    rising = {places[i][2] for i in rng.choice(len(places), 6, replace=False)}
+    loaded = load_course(_demo_course(source, courses / slug, slug, places))
+    assert loaded.course is not None and loaded.course.survey is not None, loaded.problems
+    questions = loaded.questions()
+    modules = {spec.id: file for file, spec in questions}
+    likert = [(s.id, s.competence) for _, s in questions if isinstance(s, Likert) and s.competence]
+    polls = {spec.id: spec for _, spec in questions if isinstance(spec, Poll)}
+    background: dict[str, tuple[str, dict[str, str]]] = {
+        str(name): (question, {o.text: o.id for o in polls[question].option_list})
+        for name, question in loaded.course.survey.background.items()
+    }
+    batches = _batches(slug, modules, likert, background, places, rising, people, rng)
+    count = _replace_in_store(store, slug, batches, people, len(places), seed, report)
+    return DemoPopulation(
+        loaded.folder, slug, people, len(places), DEMO_PERIODS, count, tuple(sorted(rising))
+    )
+
+
+def _workplaces(count: int, rng: np.random.Generator) -> list[tuple[str, str, str]]:
+    """(region, municipality, workplace): each municipality's main library, then branches."""
+    municipalities = [(region, m) for region, names in PLACES.items() for m in names]
+    found = [(region, m, f"{m} bibliotek") for region, m in municipalities][:count]
+    branch = 1
+    while len(found) < count:
+        region, m = municipalities[int(rng.integers(len(municipalities)))]
+        found.append((region, m, f"{m} bibliotek, filial {branch}"))
+        branch += 1
+    return found
+
+
+def _demo_course(source: Path, folder: Path, slug: str, places: list[tuple[str, str, str]]) -> Path:
+    """The bundled survey, renamed and marked, with the demo population's places as options."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(source, folder)
+    data = yaml.safe_load((folder / COURSE_FILE).read_text("utf-8"))
+    data["slug"] = slug
+    data["title"] = f"DEMO (syntetiske data): {data['title']}"
+    data["status"] = "draft"
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    (folder / COURSE_FILE).write_text(text, "utf-8")
+    background = data["survey"]["background"]
+    options = {
+        background["region"]: sorted({p[0] for p in places}),
+        background["municipality"]: sorted({p[1] for p in places}),
+        background["workplace"]: [p[2] for p in places],
+    }
+    for module in data["modules"]:
+        path = folder / module["file"]
+        text = path.read_text("utf-8")
+        for question, labels in options.items():
+            if f"id: {question}\n" in text:
+                text = _replace_options(text, question, labels)
+        path.write_text(text, "utf-8")
+    return folder
+
+
+def _replace_options(text: str, question: str, labels: list[str]) -> str:
+    """The module text with the options list of the poll `question` replaced."""
+    start = text.index(f"id: {question}\n")
+    begin = text.index("options:\n", start) + len("options:\n")
+    end = text.index("```", begin)
+    listed = "".join(f"  - {json.dumps(label, ensure_ascii=False)}\n" for label in labels)
+    return text[:begin] + listed + text[end:]
+
+
+@dataclass
+class _Staff:
+    """The staff of one period: pseudonym, workplace, role, ability per area, periods seen."""
+
+    learner: list[str]
+    place: npt.NDArray[np.int64]
+    role: npt.NDArray[np.int64]
+    ability: npt.NDArray[np.float64]
+    seen: npt.NDArray[np.int64]
+
+    @classmethod
+    def draw(cls, people: int, sizes: npt.NDArray[np.float64], rng: np.random.Generator) -> _Staff:
+        return cls(
+            learner=["p-" + rng.bytes(8).hex() for _ in range(people)],
+            place=rng.choice(len(sizes), people, p=sizes),
+            role=rng.choice(len(ROLES), people, p=ROLE_WEIGHTS),
+            ability=rng.normal(0, 0.9, (people, 1)) + rng.normal(0, 0.5, (people, 5)),
+            seen=np.zeros(people, dtype=np.int64),
+        )
+
+    def turnover(self, sizes: npt.NDArray[np.float64], rng: np.random.Generator) -> _Staff:
+        """A sixth leave; as many newcomers take their rows."""
+        leaving = rng.random(len(self.learner)) < 1 / 6
+        new = _Staff.draw(int(leaving.sum()), sizes, rng)
+        learner = list(self.learner)
+        for index, pseudonym in zip(np.flatnonzero(leaving), new.learner, strict=True):
+            learner[index] = pseudonym
+        place, role, ability = self.place.copy(), self.role.copy(), self.ability.copy()
+        place[leaving], role[leaving], ability[leaving] = new.place, new.role, new.ability
+        return _Staff(learner, place, role, ability, np.where(leaving, 0, self.seen))
+
+
+def _batches(
+    slug: str,
+    modules: dict[str, str],
+    likert: list[tuple[str, str]],
+    background: dict[str, tuple[str, dict[str, str]]],
+    places: list[tuple[str, str, str]],
+    rising: set[str],
+    people: int,
+    rng: np.random.Generator,
+) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """(period, rows) per period: every person's ratings and background answers."""
+    area = np.array([int(area_of(code)) - 1 for _, code in likert])
+    place_effect = rng.normal(0, 0.35, len(places))
+    growth = rng.normal(0.12, 0.08, len(places))
+    for index, place in enumerate(places):
+        if place[2] in rising:
+            place_effect[index] += 0.6
+            growth[index] = 0.9
+    # Libraries differ in size: a main library has several times the staff of a branch, and
+    # some branches have so few that their groups are hidden in the reports.
+    sizes = rng.lognormal(0.0, 0.8, len(places)) * [1 if "filial" in p[2] else 2.5 for p in places]
+    sizes = sizes / sizes.sum()
+    staff = _Staff.draw(people, sizes, rng)
+    start = dt.datetime(2024, 10, 1, 8, tzinfo=dt.UTC)
+    fields = ("region", "municipality", "workplace")
+    for number, period in enumerate(DEMO_PERIODS):
+        if number:
+            staff = staff.turnover(sizes, rng)
+        opened = start.replace(year=start.year + number)
+        levels = (
+            3.1
+            + staff.ability[:, area]
+            + place_effect[staff.place][:, None]
+            + (growth[staff.place] * staff.seen)[:, None]
+            + rng.normal(0, 0.6, (people, len(likert)))
+        )
+        levels = np.clip(np.rint(levels), 1, 8).astype(int)
+        minutes = rng.integers(0, 60 * 24 * 40, people)
+        rows: list[tuple[Any, ...]] = []
+        for person in range(people):
+            learner = staff.learner[person]
+            when = opened + dt.timedelta(minutes=int(minutes[person]))
+            key = f"demo/{learner}/{period}/"
+            attempt = int(staff.seen[person]) + 1  # one answer per period they were there
+            for (question, _), level in zip(likert, levels[person].tolist(), strict=True):
+                row = (slug, modules[question], question, learner, attempt, str(level))
+                rows.append((*row, when, key + question, period))
+            place = places[staff.place[person]]
+            picked = {**dict(zip(fields, place, strict=True)), "role": ROLES[staff.role[person]]}
+            for name, (question, ids) in background.items():
+                option = json.dumps(ids[picked[name]])
+                row = (slug, modules[question], question, learner, attempt, option)
+                rows.append((*row, when, key + question, period))
+        staff.seen = staff.seen + 1
+        yield period, rows
+
+
+#: What every demo answer has in common (a self-rating has no score and no right answer).
+_FIXED = {"score": None, "max_score": 0.0, "correct": None, "status": "scored"}
+#: The columns `_batches` fills, in the store's column order.
+_COLUMNS = tuple(name for name in ANSWER_COLUMNS if name not in _FIXED)
+
+
+def _replace_in_store(
+    store: SqlAnswerStore,
+    slug: str,
+    batches: Iterator[tuple[str, list[tuple[Any, ...]]]],
+    people: int,
+    places: int,
+    seed: int,
+    report: ProgressCallback,
+) -> int:
+    """Delete the demo course's answers and periods, then write the new ones, a period a time."""
+    count = 0
+    statement = insert(answers)
+    mark = (
+        f"Synthetic demo population made by kurskit insight demo-data (seed {seed}): "
+        f"{people} staff in {places} libraries; no answer is a real person's."
+    )
+    with store.engine.begin() as connection:
+        connection.execute(delete(answers).where(answers.c.course == slug))
+        connection.execute(delete(periods).where(periods.c.course == slug))
+        connection.execute(delete(meta).where(meta.c.key == SYNTHETIC_KEY))
+        connection.execute(insert(meta).values(key=SYNTHETIC_KEY, value=mark))
+    for number, (period, rows) in enumerate(batches):
+        report(number, len(DEMO_PERIODS), f"writing {period}: {len(rows):,} answers")
+        opened = min(row[_COLUMNS.index("timestamp")] for row in rows)
+        with store.engine.begin() as connection:
+            connection.execute(
+                insert(periods).values(
+                    course=slug,
+                    name=period,
+                    opened_at=opened,
+                    closed_at=opened + dt.timedelta(days=42),
+                )
+            )
+            for chunk in range(0, len(rows), 50_000):
+                part = rows[chunk : chunk + 50_000]
+                connection.execute(
+                    statement, [{**dict(zip(_COLUMNS, row, strict=True)), **_FIXED} for row in part]
+                )
+        count += len(rows)
+    report(len(DEMO_PERIODS), len(DEMO_PERIODS), f"{count:,} answers written")
+    return count

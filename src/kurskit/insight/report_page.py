@@ -1,0 +1,74 @@
+"""A report as one self-contained HTML page (charts inline as SVG) and a CSV file per table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from kurskit.atomic import write_text_atomically
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table as shown: caption, column headings, formatted cells; the first column heads rows."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading, words, a chart (inline SVG) and the tables that hold its figures."""
+
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    chart: str | None = None
+    tables: list[TableView] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A whole report in one language."""
+
+    title: str
+    language: str
+    sections: list[Section]
+    intro: list[str] = field(default_factory=list)
+    banner: str | None = None  # shown first when the data are synthetic
+    hidden_texts: frozenset[str] = frozenset()  # cell texts that mark a hidden group
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("kurskit.insight", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def render_page(page: ReportPage) -> str:
+    """The report as HTML: no script, no network; prints on A4 with every row."""
+    return _template().render(report=page)
+
+
+def write_report(page: ReportPage, tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Write `report.html` and `<name>.csv` for each table into `out`; returns the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "report.html"]
+    write_text_atomically(written[0], render_page(page))
+    for name, table in tables.items():
+        path = out / f"{name}.csv"
+        write_text_atomically(path, table.to_csv(index=False, float_format="%.6f"))
+        written.append(path)
+    return written
