@@ -57,7 +57,7 @@ class _UnavailableSink:
 
 
 @cache
-def _sink() -> Any:
+def answer_sink() -> Any:
     """On a hub, the answers service (the kernel never opens the store); elsewhere the local
     store of the person running the notebook."""
     try:
@@ -87,7 +87,7 @@ def display_question(body: str) -> None:
     except ImportError:  # a kernel without ipywidgets/anywidget: show the question as text
         display({"text/markdown": markdown_view(view), MIME_TYPE: view}, raw=True)
         return
-    widget = QuestionWidget(view, context=context_for(view["id"]), sink=_sink(), spec=spec)
+    widget = QuestionWidget(view, context=context_for(view["id"]), sink=answer_sink(), spec=spec)
     display(widget)
 
 

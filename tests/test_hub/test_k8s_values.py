@@ -119,7 +119,7 @@ def test_the_answers_service_and_its_roles_are_the_one_machine_hubs(courses: Pat
     assert "ngshare" in hub["services"]
     (container,) = hub["extraContainers"]
     assert container["image"] == IMAGES["service_image"]
-    assert container["command"] == ["python", "-m", "kurskit.hub.service"]
+    assert container["command"] == ["python", "-m", "kurskit.answers_service"]
     env = {e["name"]: e for e in container["env"]}
     assert env["JUPYTERHUB_SERVICE_PREFIX"]["value"] == f"/services/{ANSWERS_SERVICE}/"
     assert env["KURSKIT_COURSES_DIR"]["value"] == "/srv/kurskit/courses"

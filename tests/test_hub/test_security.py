@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from kurskit.store.service_sink import ServiceSink
+from kurskit.widgets.insight_dashboard import report_frame
 from tests.test_hub.hubfixture import GRADED_SECRET, INSTRUCTOR, RunningHub
 from tests.test_hub.kernels import run_in_kernel
 
@@ -206,9 +208,9 @@ def test_a_learners_kernel_sees_no_store_secret_key_or_other_home(hub: RunningHu
 def test_widgets_in_a_learners_kernel_save_through_the_service(hub: RunningHub) -> None:
     hub.start_server("alice")
     code = (
-        "from kurskit.magic import _sink\n"
+        "from kurskit.magic import answer_sink\n"
         "from kurskit.course.scoring import Result\n"
-        "sink = _sink()\n"
+        "sink = answer_sink()\n"
         "stored = sink.submit(course='demo', module='lesson.ipynb', question_id='p-choice',"
         " response='b', result=Result(0.0, 1.0, False), idempotency_key='from-kernel')\n"
         "print(type(sink).__name__, stored.score, stored.correct, stored.attempt)\n"
@@ -229,3 +231,19 @@ def test_tokens_never_appear_in_the_logs(hub: RunningHub) -> None:
     for name, token in hub.tokens.items():
         assert token not in log, f"{name}'s token is in the hub log"
     assert hub.settings.admin_token_file.read_text().strip() not in log
+
+
+def test_the_report_page_is_for_the_courses_instructors(hub: RunningHub) -> None:
+    url = hub.service + "insight?course=demo"
+    status, page = hub.call("GET", url, hub.tokens["alice"])
+    assert status == 403 and "only instructors of 'demo'" in str(page)
+    # The hub runs the service with the reports (kurskit.answers_service): the instructor
+    # reaches them, and the test course, which is no self-assessment, is named as such.
+    status, page = hub.call("GET", url, hub.tokens[INSTRUCTOR])
+    assert status == 404 and "demo has no self-assessment" in str(page)
+    # The coordinators' Voilà dashboard asks the same page with the server's own token.
+    instructor = ServiceSink(hub.service, hub.tokens[INSTRUCTOR])
+    framed = report_frame(instructor, "demo", "nb", ["2026-høst"])
+    assert "role='alert'" in framed and "demo has no self-assessment" in framed
+    learner = report_frame(ServiceSink(hub.service, hub.tokens["alice"]), "demo", "nb", [])
+    assert "only instructors of" in learner

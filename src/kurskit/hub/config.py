@@ -55,7 +55,7 @@ def services(settings: HubSettings, admin_token: str) -> list[dict[str, Any]]:
         {
             "name": ANSWERS_SERVICE,
             "url": f"http://127.0.0.1:{settings.service_port}",
-            "command": [sys.executable, "-m", "kurskit.hub.service"],
+            "command": [sys.executable, "-m", "kurskit.answers_service"],
             "environment": {
                 URL_VARIABLE: settings.answer_store_url,
                 "KURSKIT_COURSES_DIR": str(settings.courses_dir.resolve()),

@@ -1,7 +1,8 @@
 """The kurskit answers service: a JupyterHub service (HubOAuth) in front of the answer store.
 
 Learners' widgets post here with their own hub token; the learner is the token's owner, never a
-name in the request. Run by the hub as `python -m kurskit.hub.service` (see `hub.config`).
+name in the request. Run by the hub as `python -m kurskit.answers_service` (see `hub.config`),
+which adds the statistics reports.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import signal
 from html import escape
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import urlparse
 
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
@@ -30,6 +31,7 @@ from kurskit.hub.verify_page import routes as verify_routes
 from kurskit.hub.webinar_handlers import Sessions
 from kurskit.hub.webinar_handlers import routes as webinar_routes
 from kurskit.store.export import FORMATS
+from kurskit.store.records import AnswerStore
 from kurskit.store.sql import open_store
 
 SERVICE_NAME = "kurskit-answers"
@@ -161,6 +163,47 @@ class OverviewHandler(ServiceHandler):
         self.finish(_overview_page(course, rows))
 
 
+class ReportPages(Protocol):
+    """Makes a course's statistics report as a self-contained HTML page (`kurskit.insight`,
+    given to the service by whoever starts it, so the hub does not depend on the reports)."""
+
+    def __call__(
+        self, store: AnswerStore, course: str, periods: list[str], language: str | None
+    ) -> str: ...
+
+
+class ReportHandler(ServiceHandler):
+    """`GET insight?course=…[&period=…][&language=…]`: the course's cohort report, for its
+    instructors and admins (aggregates only; small groups hidden as in every report)."""
+
+    def initialize(self, report_pages: ReportPages | None, **kwargs: Any) -> None:  # type: ignore[override]
+        super().initialize(**kwargs)
+        self.report_pages = report_pages
+
+    def get_login_url(self) -> str:
+        return cast(str, HubOAuthenticated.get_login_url(self))  # a browser logs in at the hub
+
+    @web.authenticated
+    async def get(self) -> None:
+        course = self.get_argument("course")
+        if not await self._may_teach(course):
+            raise RefusedError(403, f"only instructors of {course!r} see its reports")
+        if self.report_pages is None:
+            raise RefusedError(404, "this service was started without the reports")
+        try:
+            page = self.report_pages(
+                self.desk.store,
+                course,
+                self.get_arguments("period"),
+                self.get_argument("language", None),
+            )
+        except ValueError as error:
+            raise RefusedError(404, str(error)) from None
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page)
+
+
 class CallbackHandler(HubOAuthCallbackHandler):
     """The hub's OAuth callback, with the service's own HubOAuth (it keeps the login's state)."""
 
@@ -184,7 +227,9 @@ def _overview_page(course: str, rows: list[str]) -> str:
     )
 
 
-def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
+def make_app(
+    desk: AnswerDesk, *, prefix: str | None = None, report_pages: ReportPages | None = None
+) -> web.Application:
     """The service's tornado application, under the hub's service prefix."""
     auth = HubOAuth(cache_max_age=TOKEN_CACHE_SECONDS)
     prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
@@ -197,6 +242,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
         (url_path_join(prefix, "api/release"), ReleaseHandler, args),
         (url_path_join(prefix, "api/forget"), ForgetHandler, args),
         (url_path_join(prefix, "api/export"), ExportHandler, args),
+        (url_path_join(prefix, "insight"), ReportHandler, {**args, "report_pages": report_pages}),
         *webinar_routes(prefix, {**args, "sessions": Sessions()}),
         *verify_routes(prefix),
         (url_path_join(prefix, "oauth_callback"), CallbackHandler, {"hub_auth": auth}),
@@ -211,7 +257,7 @@ def make_app(desk: AnswerDesk, *, prefix: str | None = None) -> web.Application:
     )
 
 
-def main() -> None:
+def main(report_pages: ReportPages | None = None) -> None:
     """Start the service where the hub says (`JUPYTERHUB_SERVICE_URL`)."""
     logging.basicConfig(level=logging.INFO, format="[kurskit-answers %(levelname)s] %(message)s")
     courses = Path(os.environ.get(COURSES_VARIABLE, "courses"))
@@ -224,7 +270,8 @@ def main() -> None:
     # participants arriving at once behind each other.
     AsyncHTTPClient.configure(None, max_clients=HUB_REQUESTS_AT_ONCE)
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
-    asyncio.run(_serve(make_app(desk), url.hostname or "127.0.0.1", url.port or 80))
+    app = make_app(desk, report_pages=report_pages)
+    asyncio.run(_serve(app, url.hostname or "127.0.0.1", url.port or 80))
     desk.store.close()
 
 

@@ -1,0 +1,38 @@
+"""The answers service as the hub runs it: the hub's service with the statistics reports added."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kurskit.hub.service import COURSES_VARIABLE
+from kurskit.hub.service import main as serve
+from kurskit.store.records import AnswerStore
+from kurskit.store.sql import SqlAnswerStore
+
+
+def survey_page(store: AnswerStore, course: str, periods: list[str], language: str | None) -> str:
+    """The cohort report of a self-assessment course, from the service's own store."""
+    from kurskit.course.loading import load_course
+    from kurskit.insight.report_page import render_page
+    from kurskit.insight.survey import survey_tables
+    from kurskit.insight.survey_data import load_survey
+    from kurskit.insight.survey_report import survey_page as page
+
+    if not isinstance(store, SqlAnswerStore):
+        raise ValueError("reports need the SQL answer store")
+    folder = Path(os.environ.get(COURSES_VARIABLE, "courses")) / course
+    loaded = load_course(folder)
+    if loaded.course is None:
+        raise ValueError(f"no course {course!r} on this hub")
+    data = load_survey(store, loaded, periods or None)
+    return render_page(page(data, survey_tables(data), language or data.course.language))
+
+
+def main() -> None:
+    """Start the answers service with the reports."""
+    serve(report_pages=survey_page)
+
+
+if __name__ == "__main__":
+    main()
