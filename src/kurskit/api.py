@@ -850,11 +850,15 @@ def gaps_report(
     from kurskit.insight.report_page import write_report
     from kurskit.insight.survey_data import load_survey
     from kurskit.insight.survey_report import gaps_csv, gaps_page
+    from kurskit.store.periods import list_periods
 
     goals = load_targets(Path(targets))
     loaded = _survey_course(course, courses_dir)
     store = _sql_store(url)
     try:
+        if period is None:  # the last period: read only its answers
+            known = list_periods(store.engine, loaded.course.slug)  # type: ignore[union-attr]
+            period = known[-1].name if known else None
         data = load_survey(store, loaded, [period] if period else None)
     finally:
         store.close()

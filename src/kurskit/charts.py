@@ -23,7 +23,7 @@ _counter = itertools.count()
 
 def new_figure(width: float = 7.5, height: float = 4.0) -> Figure:
     """A figure of the given size in inches, in the house style."""
-    figure = Figure(figsize=(width, height), layout="constrained")
+    figure = Figure(figsize=(width, height))  # margins come from bbox_inches="tight" on save
     figure.set_facecolor("white")
     return figure
 
@@ -34,7 +34,9 @@ def figure_svg(figure: Figure, title: str) -> str:
     number = next(_counter)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kk{number}"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        figure.savefig(
+            buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+        )
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     title_id = f"chart-title-{number}"

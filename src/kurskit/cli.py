@@ -1056,7 +1056,14 @@ def insight_demo_data(
     people: Annotated[int, typer.Option(min=10, help="Staff in the population.")] = 5000,
     workplaces: Annotated[int, typer.Option(min=2, help="Libraries they work in.")] = 300,
     seed: Annotated[int, typer.Option(help="Seed of the random numbers.")] = 2026,
-    store: StoreUrl = None,
+    store: Annotated[
+        str,
+        typer.Option(
+            "--store",
+            help="URL of the store to fill (required: demo data never goes to the configured "
+            "store by accident).",
+        ),
+    ] = ...,  # type: ignore[assignment]
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Fill a store with a synthetic, clearly marked staff population answering the
@@ -1072,6 +1079,7 @@ def insight_demo_data(
         )
     output.print(
         f"{demo.answers:,} synthetic answers of {demo.people:,} staff in {demo.workplaces} "
-        f"libraries, periods {', '.join(demo.periods)}; course {demo.course}",
+        f"libraries, periods {', '.join(demo.periods)}; course {demo.course}; "
+        f"{demo.attempts:,} answers to the published courses",
         highlight=False,
     )

@@ -208,7 +208,7 @@ def test_a_learners_kernel_sees_no_store_secret_key_or_other_home(hub: RunningHu
 def test_widgets_in_a_learners_kernel_save_through_the_service(hub: RunningHub) -> None:
     hub.start_server("alice")
     code = (
-        "from kurskit.magic import answer_sink\n"
+        "from kurskit.store.learner_sink import answer_sink\n"
         "from kurskit.course.scoring import Result\n"
         "sink = answer_sink()\n"
         "stored = sink.submit(course='demo', module='lesson.ipynb', question_id='p-choice',"

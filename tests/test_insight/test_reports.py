@@ -48,6 +48,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def test_demo_data_is_a_marked_synthetic_course_in_three_periods(demo: dict[str, Any]) -> None:
     assert "67,500 synthetic answers of 900 staff in 60 libraries" in demo["said"]
+    assert "answers to the published courses" in demo["said"]
     assert "2024-høst, 2025-høst, 2026-høst" in demo["said"]
     listed = kurskit("insight", "period", "list", SLUG, "--store", demo["url"])
     assert [line.split()[0] for line in listed.splitlines()] == [
@@ -173,3 +174,24 @@ def test_the_reports_pass_axe_in_chromium(demo: dict[str, Any], chromium: Any, r
     assert serious_violations(page) == []
     assert all(url.startswith("file://") for url in requested), requested
     page.close()
+
+
+def test_demo_staff_also_take_the_published_course_with_retries_and_feedback(
+    demo: dict[str, Any],
+) -> None:
+    from kurskit.store.sql import SqlAnswerStore
+
+    store = SqlAnswerStore.open(demo["url"])
+    try:
+        taken = list(store.answers(course="kildekritikk"))
+        staff = {a.learner for a in store.answers(course=SLUG)}  # everyone in any period
+    finally:
+        store.close()
+    learners = {a.learner for a in taken}
+    assert learners <= staff and len(learners) == int(0.6 * len(staff))  # six in ten
+    assert all(a.idempotency_key.startswith("demo/") and a.status != "invalid" for a in taken)
+    assert any(a.attempt > 1 for a in taken if not a.question_id.startswith("prove"))
+    ratings = [a.response["rating"] for a in taken if isinstance(a.response, dict)]
+    assert len(ratings) >= len(learners) and set(ratings) <= {1, 2, 3, 4, 5}
+    # Scores come from the real scoring: a right answer scores full marks.
+    assert all(a.score == a.max_score for a in taken if a.correct)

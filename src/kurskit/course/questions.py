@@ -72,10 +72,13 @@ def _text_id(text: str) -> str:
 
 
 def _letter_id(position: int) -> str:
+    """a … z, aa … zz, aaa …: as spreadsheet columns, for any number of options."""
     letters = string.ascii_lowercase
-    if position < len(letters):
-        return letters[position]
-    return letters[position // len(letters) - 1] + letters[position % len(letters)]
+    number, found = position + 1, ""
+    while number:
+        number, rest = divmod(number - 1, len(letters))
+        found = letters[rest] + found
+    return found
 
 
 class AnswerFeedback(Strict):

@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import yaml
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from kurskit.course.digcomp import area_of
-from kurskit.course.loading import load_course
-from kurskit.course.model import COURSE_FILE
+from kurskit.course.loading import find_course_folders, load_course
+from kurskit.course.model import COURSE_FILE, Status
 from kurskit.course.questions import Likert, Poll
+from kurskit.insight.demo_attempts import TAKERS, Taker, attempt_rows
 from kurskit.insight.survey_data import SYNTHETIC_KEY
 from kurskit.progress import ProgressCallback
 from kurskit.store.records import ANSWER_COLUMNS
@@ -66,8 +67,9 @@ class DemoPopulation:
     people: int
     workplaces: int
     periods: tuple[str, ...]
-    answers: int
+    answers: int  # to the survey
     rising: tuple[str, ...]  # the workplaces planted to be high and rising
+    attempts: int = 0  # answers to the published courses beside the survey
 
 
 def write_demo(
@@ -85,8 +87,10 @@ def write_demo(
     The population: `people` staff in `workplaces` libraries across Norway's counties and six
     roles, rating the 21 competences in three autumn periods. Staff grow a little each period,
     six libraries much more (the positive outliers the report should find), and a sixth of the
-    staff leave and are replaced between periods. The store is marked as holding synthetic
-    data, and every report says so. A demo course already in the store is replaced.
+    staff leave and are replaced between periods. Most of them also take the published courses
+    beside the survey (`demo_attempts`), with retries and course feedback. The store is marked
+    as holding synthetic data, and every report says so. Demo answers already in the store are
+    replaced; no other answer is touched.
     """
     report = progress or (lambda done, total, what: None)
     source_course = load_course(source)
@@ -108,9 +112,60 @@ def write_demo(
     }
     batches = _batches(slug, modules, likert, background, places, rising, people, rng)
     count = _replace_in_store(store, slug, batches, people, len(places), seed, report)
+    attempts = _write_attempts(store, slug, source.parent, rng, report)
     return DemoPopulation(
-        loaded.folder, slug, people, len(places), DEMO_PERIODS, count, tuple(sorted(rising))
+        loaded.folder,
+        slug,
+        people,
+        len(places),
+        DEMO_PERIODS,
+        count,
+        tuple(sorted(rising)),
+        attempts,
     )
+
+
+def _write_attempts(
+    store: SqlAnswerStore,
+    slug: str,
+    courses: Path,
+    rng: np.random.Generator,
+    report: ProgressCallback,
+) -> int:
+    """Attempts at every published course beside the survey, by a share of the demo staff,
+    with their course feedback; earlier demo attempts (and only those) are replaced."""
+    with store.engine.connect() as connection:
+        learners = sorted(
+            connection.scalars(select(answers.c.learner).where(answers.c.course == slug).distinct())
+        )
+    count = 0
+    for folder in find_course_folders(courses):
+        loaded = load_course(folder)
+        course = loaded.course
+        if course is None or course.status != Status.published or course.survey is not None:
+            continue
+        chosen = rng.choice(len(learners), int(TAKERS * len(learners)), replace=False)
+        start = dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC)
+        takers = [
+            Taker(
+                learners[i],
+                float(rng.normal(0, 1)),
+                start + dt.timedelta(days=float(rng.uniform(0, 800))),
+            )
+            for i in sorted(chosen)
+        ]
+        report(0, 1, f"writing attempts at {course.slug}")
+        with store.engine.begin() as connection:
+            connection.execute(
+                delete(answers).where(
+                    answers.c.course == course.slug, answers.c.idempotency_key.like("demo/%")
+                )
+            )
+            rows = list(attempt_rows(loaded, takers, rng))
+            for chunk in range(0, len(rows), 50_000):
+                connection.execute(insert(answers), rows[chunk : chunk + 50_000])
+        count += len(rows)
+    return count
 
 
 def _workplaces(count: int, rng: np.random.Generator) -> list[tuple[str, str, str]]:
@@ -223,7 +278,7 @@ def _batches(
             staff = staff.turnover(sizes, rng)
         opened = start.replace(year=start.year + number)
         levels = (
-            3.1
+            3.5
             + staff.ability[:, area]
             + place_effect[staff.place][:, None]
             + (growth[staff.place] * staff.seen)[:, None]

@@ -40,8 +40,10 @@ def grouped_shares(
     axes.set_xlabel(axis_label)
     axes.xaxis.grid(True, color="#dddddd")
     axes.set_axisbelow(True)
-    if len(series) > 1:
-        axes.legend(loc="lower right", frameon=False)
+    if len(series) > 1:  # below the chart, never over a bar
+        axes.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(series), frameon=False
+        )
     return figure_svg(figure, title)
 
 
@@ -113,38 +115,33 @@ def changes(
     return figure_svg(figure, title)
 
 
-def heatmap(
-    title: str,
-    rows: Sequence[str],
-    columns: Sequence[str],
-    values: npt.NDArray[np.float64],
-    colour_label: str,
-) -> str:
-    """A grid of values (gaps), diverging around zero; hidden cells (NaN) left blank, numbers
-    written in each cell so that colour is never the only carrier of meaning."""
-    figure = new_figure(max(6.0, 1.5 + 0.45 * len(columns)), 1.2 + 0.38 * len(rows))
-    axes = figure.subplots()
+def heat_colours(values: npt.NDArray[np.float64]) -> list[list[str]]:
+    """CSS for a heatmap drawn as a table: each cell's background from a diverging colour map
+    centred on zero, and black or white text, whichever contrasts more (at least 4.58:1, so
+    every cell passes WCAG AA). NaN cells (hidden groups) stay plain."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps[DIVERGING]
     limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
-    image = axes.imshow(
-        np.ma.masked_invalid(values), cmap=DIVERGING, vmin=-limit, vmax=limit, aspect="auto"
-    )
-    for (row, column), value in np.ndenumerate(values):
-        if np.isfinite(value):
-            shade = image.cmap(image.norm(float(value)))  # type: ignore[arg-type]
-            dark = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] < 0.5
-            axes.text(
-                column,
-                row,
-                f"{value:.1f}",
-                ha="center",
-                va="center",
-                fontsize="small",
-                color="white" if dark else "black",
-            )
-    axes.set_xticks(np.arange(len(columns)), list(columns), rotation=90)
-    axes.set_yticks(np.arange(len(rows)), list(rows))
-    figure.colorbar(image, ax=axes, label=colour_label, shrink=0.8)
-    return figure_svg(figure, title)
+    styles = []
+    for row in values:
+        cells = []
+        for value in row:
+            if not np.isfinite(value):
+                cells.append("")
+                continue
+            colour = cmap(0.5 + 0.5 * float(value) / (limit or 1.0))
+            text = "#000000" if _luminance(colour) > 0.179 else "#ffffff"
+            cells.append(f"background: {to_hex(colour)}; color: {text};")
+        styles.append(cells)
+    return styles
+
+
+def _luminance(colour: tuple[float, float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
 
 
 def _sequential(count: int) -> list[tuple[float, float, float, float]]:

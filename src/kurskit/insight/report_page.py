@@ -20,6 +20,8 @@ class TableView:
     columns: list[str]
     rows: list[list[str]]
     numeric: list[bool]
+    #: Per cell, CSS for its background and text colour (a heatmap), or none.
+    colours: list[list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def write_report(page: ReportPage, tables: dict[str, pd.DataFrame], out: Path) -
     write_text_atomically(written[0], render_page(page))
     for name, table in tables.items():
         path = out / f"{name}.csv"
-        write_text_atomically(path, table.to_csv(index=False, float_format="%.6f"))
+        # Six decimals, rounded first: pandas then writes in its fast path.
+        write_text_atomically(path, table.round(6).to_csv(index=False))
         written.append(path)
     return written

@@ -110,6 +110,9 @@ def _latest_rows(
     finally:
         connection.close()
     frame = pd.DataFrame(rows, columns=columns)
+    # Text columns as categories: every grouping after this one works on small integer codes.
+    for name in ("learner", "question_id", "period"):
+        frame[name] = frame[name].astype("category")
     frame = frame[frame["question_id"].isin(question_ids) & frame["period"].isin(periods)]
     if frame.empty:
         return frame

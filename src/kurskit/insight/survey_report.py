@@ -433,42 +433,33 @@ def _gap_competences(w: _Words, gaps: GapTables) -> Section:
 
 
 def _gap_heatmap(w: _Words, table: pd.DataFrame, key: str, heading: str) -> Section:
-    shown = table[table["hidden"] == ""]
-    grid = shown.pivot(index=key, columns="competence", values="gap")
-    chart = None
-    if not grid.empty:
-        chart = charts.heatmap(
-            heading,
-            list(grid.index),
-            list(grid.columns),
-            grid.to_numpy(dtype=float),
-            w("report_col_gap"),
-        )
+    """Gaps per group and competence as a heatmap table: a row per group, a column per
+    competence, the gap written in every coloured cell (hidden groups say so)."""
+    gaps = table.pivot(index=key, columns="competence", values="gap")
+    hidden = table.pivot(index=key, columns="competence", values="hidden")
+    competences = list(gaps.columns)
     rows = [
         [
-            f"{getattr(r, key)}",
-            w.scope(r.competence),
+            str(group),
             *(
-                (w.hidden(r.hidden),) * 3
-                if r.hidden
-                else (w.count(r.n), w.number(r.gap, "+#,##0.0;−#,##0.0"), w.share(r.share_below))
+                w.hidden(hidden.at[group, c])
+                if isinstance(hidden.at[group, c], str) and hidden.at[group, c]
+                else w.number(gaps.at[group, c], "+#,##0.0;−#,##0.0")
+                for c in competences
             ),
         ]
-        for r in table.itertuples()
+        for group in gaps.index
     ]
+    colours = [["", *cells] for cells in charts.heat_colours(gaps.to_numpy(dtype=float))]
     view = TableView(
-        w("report_chart_figures"),
-        [
-            w(f"report_dimension_{key}").capitalize(),
-            w("report_col_competence"),
-            w("report_col_n"),
-            w("report_col_gap"),
-            w("report_col_share_below"),
-        ],
+        f"{heading} ({w('report_col_gap')})",
+        [w(f"report_dimension_{key}").capitalize(), *competences],
         rows,
-        [False, False, True, True, True],
+        [False, *([True] * len(competences))],
+        colours,
     )
-    return Section(heading=heading, chart=chart, tables=[view])
+    note = ", ".join(f"{code} {w.competence_titles[code]}" for code in competences)
+    return Section(heading=heading, tables=[view], notes=[note])
 
 
 def _gap_courses(w: _Words, gaps: GapTables) -> Section:

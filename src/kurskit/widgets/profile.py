@@ -130,7 +130,7 @@ def show_profile(folder: Path | None = None, sink: AnswerSink | None = None) -> 
     the answers again (after more questions are answered)."""
     from IPython.display import display
 
-    from kurskit.magic import answer_sink
+    from kurskit.store.learner_sink import answer_sink
 
     where = course_folder(folder)
     entry = read_entry(where) if where is not None else None
