@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kurskit.hub.service import COURSES_VARIABLE
 from kurskit.hub.service import main as serve
+from kurskit.languages import LANGUAGES
 from kurskit.store.records import AnswerStore
 from kurskit.store.sql import SqlAnswerStore
 
@@ -21,9 +22,11 @@ def survey_page(store: AnswerStore, course: str, periods: list[str], language: s
 
     if not isinstance(store, SqlAnswerStore):
         raise ValueError("reports need the SQL answer store")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     folder = Path(os.environ.get(COURSES_VARIABLE, "courses")) / course
-    loaded = load_course(folder)
-    if loaded.course is None:
+    loaded = load_course(folder) if folder.is_dir() else None
+    if loaded is None or loaded.course is None or loaded.course.slug != course:
         raise ValueError(f"no course {course!r} on this hub")
     data = load_survey(store, loaded, periods or None)
     return render_page(page(data, survey_tables(data), language or data.course.language))

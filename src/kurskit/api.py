@@ -808,12 +808,13 @@ def survey_report(
     out: Path,
     periods: Sequence[str] | None = None,
     language: str | None = None,
-    anonymise: bool = False,
+    responses: Literal["none", "pseudonymous", "anonymous"] = "none",
     url: str | None = None,
     courses_dir: Path = DEFAULT_COURSES_DIR,
 ) -> list[Path]:
-    """Write the cohort report of a self-assessment into `out`: report.html, a CSV per table
-    and responses.csv (pseudonymous; anonymous with `anonymise`). Returns the files."""
+    """Write the cohort report of a self-assessment into `out`: report.html and a CSV per
+    table (aggregates only); with `responses`, also responses.csv, one row per respondent and
+    period, pseudonymous or anonymous. Returns the files."""
     from kurskit.insight.report_page import write_report
     from kurskit.insight.responses_export import responses_table
     from kurskit.insight.survey import survey_tables
@@ -829,7 +830,10 @@ def survey_report(
     tables = survey_tables(data)
     page = survey_page(data, tables, language or data.course.language)
     files = survey_csv(tables)
-    files["responses"] = responses_table(data, anonymise=anonymise)
+    if responses == "pseudonymous":
+        files["responses"] = responses_table(data)
+    elif responses == "anonymous":
+        files["responses"] = responses_table(data, tables.groups)
     return write_report(page, files, Path(out))
 
 

@@ -9,8 +9,10 @@ import re
 import matplotlib
 
 matplotlib.use("Agg")  # no display: charts are only ever written out
+# Labels come from course files and answers: "$…$" in a library's name is text, not TeX.
+matplotlib.rcParams["text.parse_math"] = False
 
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
 
 #: Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")

@@ -995,10 +995,17 @@ def insight_survey(
         typer.Option("--period", help="Only this period (repeat for more; default: all)."),
     ] = None,
     language: ReportLanguage = None,
+    responses: Annotated[
+        bool,
+        typer.Option(
+            "--responses", help="Also write responses.csv: a row per respondent, by pseudonym."
+        ),
+    ] = False,
     anonymise: Annotated[
         bool,
         typer.Option(
-            "--anonymise", help="responses.csv without pseudonyms, workplace or municipality."
+            "--anonymise",
+            help="Also write responses.csv, anonymous: no pseudonym, workplace or municipality.",
         ),
     ] = False,
     store: StoreUrl = None,
@@ -1012,7 +1019,7 @@ def insight_survey(
             out=out,
             periods=period,
             language=language,
-            anonymise=anonymise,
+            responses="anonymous" if anonymise else "pseudonymous" if responses else "none",
             url=store,
             courses_dir=courses,
         )

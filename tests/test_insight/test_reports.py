@@ -62,9 +62,14 @@ def test_the_survey_report_writes_html_and_a_csv_per_table(demo: dict[str, Any])
     out = demo["folder"] / "survey"
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "change.csv", "competence_levels.csv", "groups.csv", "high_self_raters.csv",
-        "positive_outliers.csv", "report.html", "respondents.csv", "responses.csv",
-    ]  # fmt: skip
+        "change.csv",
+        "competence_levels.csv",
+        "groups.csv",
+        "high_self_raters.csv",
+        "positive_outliers.csv",
+        "report.html",
+        "respondents.csv",
+    ]  # fmt: skip (aggregates only: responses.csv only when asked for)
     page = (out / "report.html").read_text("utf-8")
     assert "Syntetiske demodata, ikke virkelige svar" in page
     assert '<html lang="nb">' in page
@@ -129,16 +134,28 @@ def test_the_gap_report_uses_the_targets_and_suggests_no_unpublished_course(
 
 
 def test_anonymised_responses_drop_pseudonyms_and_fine_places(demo: dict[str, Any]) -> None:
-    pseudonymous = pd.read_csv(demo["folder"] / "survey" / "responses.csv")
+    pseudonymous_out = demo["folder"] / "pseudonymous"
+    kurskit("insight", "survey", SLUG, "--store", demo["url"], "--courses",
+            str(demo["courses"]), "--out", str(pseudonymous_out), "--responses")  # fmt: skip
+    pseudonymous = pd.read_csv(pseudonymous_out / "responses.csv")
     assert pseudonymous["learner"].str.fullmatch(r"p-[0-9a-f]{16}").all()
+    assert len(pseudonymous) == 3 * 900
     out = demo["folder"] / "anonymous"
     kurskit("insight", "survey", SLUG, "--store", demo["url"], "--courses",
             str(demo["courses"]), "--out", str(out), "--anonymise")  # fmt: skip
     anonymous = pd.read_csv(out / "responses.csv", keep_default_na=False)
     assert {"learner", "municipality", "workplace"}.isdisjoint(anonymous.columns)
-    assert len(anonymous) == len(pseudonymous)
+    # Rows of a (period, region, role) cell shared by fewer than five are left out.
+    assert 0.8 * len(pseudonymous) < len(anonymous) <= len(pseudonymous)
     combos = anonymous.groupby(["period", "region", "role"]).size()
     assert (combos >= 5).all()
+    # A region or role the report hides in a period is not named in the export either.
+    groups = pd.read_csv(demo["folder"] / "survey" / "groups.csv", keep_default_na=False)
+    hidden = groups[(groups["scope"] == "all") & (groups["hidden"] != "")]
+    for _, row in hidden[hidden["dimension"].isin(["region", "role"])].iterrows():
+        named = anonymous[(anonymous["period"] == row["period"])
+                          & (anonymous[row["dimension"]] == row["group"])]  # fmt: skip
+        assert named.empty, (row["dimension"], row["group"])
 
 
 def test_report_errors_are_clear(demo: dict[str, Any], tmp_path: Path) -> None:
@@ -183,7 +200,8 @@ def test_demo_staff_also_take_the_published_course_with_retries_and_feedback(
 
     store = SqlAnswerStore.open(demo["url"])
     try:
-        taken = list(store.answers(course="kildekritikk"))
+        taken = list(store.answers(course="kildekritikk-demo"))  # a marked copy, never the real
+        assert not list(store.answers(course="kildekritikk"))
         staff = {a.learner for a in store.answers(course=SLUG)}  # everyone in any period
     finally:
         store.close()

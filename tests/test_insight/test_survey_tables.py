@@ -289,3 +289,32 @@ def test_survey_tables_use_no_deprecated_pandas_api(course: Course) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         survey_tables(survey(course, ANSWERS))
+
+
+def test_a_competence_few_skipped_is_hidden_in_its_own_tree(course: Course) -> None:
+    # R1 and R2 have 10 respondents each, but only 4 in R2 rated 1.2 (the rest 1.1 only). The
+    # 1.2 total (14) is shown, so R2's 1.2 row would be 14 − 10 unless R1's 1.2 row is hidden
+    # too; the 1.1 and overall rows of both regions stay shown (10 and 10).
+    answers: Answers = {
+        "p1": {
+            "R1 / M1 / W1": [(LIB, 6, 6)] * 10,
+            "R2 / M2 / W2": [(LIB, 2, 2)] * 4 + [(LIB, 2, None)] * 6,
+        },
+    }
+    tables = survey_tables(survey(course, answers))
+    regions = tables.groups[tables.groups["dimension"] == "region"]
+    hidden = {(g, s): h for g, s, h in zip(regions["group"], regions["scope"], regions["hidden"],
+                                              strict=True)}  # fmt: skip
+    assert hidden[("R2", "1.2")] == "small" and hidden[("R1", "1.2")] == "subtraction"
+    assert hidden[("R1", "1.1")] == hidden[("R2", "1.1")] == hidden[("R1", ALL)] == ""
+    assert row(tables.competences, competence="1.2")["n"] == 14  # the total itself is shown
+
+
+def test_a_period_with_fewer_than_five_respondents_shows_no_figures(course: Course) -> None:
+    # Three respondents: their levels would be each person's rating.
+    answers: Answers = {"p1": {"W1": [(LIB, 5, 5), (LIB, 6, 6), (LIB, 7, 7)]}}
+    tables = survey_tables(survey(course, answers))
+    assert tables.respondents["n"].isna().all()
+    assert tables.scopes[["n", "high", "share"]].isna().all().all()
+    level_columns = [c for c in tables.competences.columns if c.startswith("level_")]
+    assert tables.competences[["n", "mean", *level_columns]].isna().all().all()

@@ -58,3 +58,20 @@ def test_a_period_name_is_a_word_with_digits_dashes_and_underscores(
 ) -> None:
     with pytest.raises(PeriodError, match="is not a period name"):
         open_period(store.engine, "demo", name)
+
+
+def test_the_store_itself_refuses_a_second_open_period(store: SqlAnswerStore) -> None:
+    # Two coordinators opening at the same moment both pass the check in open_period; the
+    # partial unique index is what keeps the second out.
+    from sqlalchemy.exc import IntegrityError
+
+    from kurskit.store.schema import periods
+    from kurskit.store.times import utc_now
+
+    open_period(store.engine, "demo", "2026-høst")
+    with pytest.raises(IntegrityError), store.engine.begin() as connection:
+        connection.execute(
+            periods.insert().values(course="demo", name="2026-vinter", opened_at=utc_now())
+        )
+    close_period(store.engine, "demo")
+    open_period(store.engine, "other", "2026-høst")  # another course's period is no conflict

@@ -107,3 +107,15 @@ def test_the_profile_reads_the_learners_own_answers_with_their_periods(tmp_path:
         ("kildekritikk", ("1.2", "1.1"))
     ]
     store.close()
+
+
+def test_answers_outside_any_period_are_left_out_once_periods_exist() -> None:
+    ratings = [
+        Rating("1.1", 2, None, T0.replace(year=2024)),
+        Rating("1.1", 4, "2025-høst", T0),
+        Rating("1.1", 6, None, T0.replace(year=2026)),  # given while no period was open
+    ]
+    profile = build_profile(ratings, CATALOGUE, "digital-kompetanse")
+    assert (profile.period, profile.levels, profile.previous) == ("2025-høst", {"1.1": 4}, {})
+    untagged = build_profile(ratings[::2], CATALOGUE, "digital-kompetanse")
+    assert untagged.levels == {"1.1": 6}  # no periods at all: the latest answer counts

@@ -135,7 +135,10 @@ def build_profile(
 ) -> Profile:
     """The profile from a learner's ratings (any order) and the courses on offer."""
     periods: dict[str | None, list[Rating]] = {}
-    for rating in sorted(ratings, key=lambda r: r.timestamp):
+    given = list(ratings)
+    if any(r.period is not None for r in given):  # as the reports: periods, when there are
+        given = [r for r in given if r.period is not None]
+    for rating in sorted(given, key=lambda r: r.timestamp):
         periods.setdefault(rating.period, []).append(rating)
     order = sorted(periods, key=lambda p: periods[p][0].timestamp)  # when each began
     latest = _levels(periods[order[-1]]) if order else {}

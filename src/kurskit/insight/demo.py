@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import yaml
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from kurskit.course.digcomp import area_of
 from kurskit.course.loading import find_course_folders, load_course
 from kurskit.course.model import COURSE_FILE, Status
 from kurskit.course.questions import Likert, Poll
 from kurskit.insight.demo_attempts import TAKERS, Taker, attempt_rows
-from kurskit.insight.survey_data import SYNTHETIC_KEY
+from kurskit.insight.survey_data import synthetic_key
 from kurskit.progress import ProgressCallback
 from kurskit.store.records import ANSWER_COLUMNS
 from kurskit.store.schema import answers, meta, periods
@@ -112,7 +112,8 @@ def write_demo(
     }
     batches = _batches(slug, modules, likert, background, places, rising, people, rng)
     count = _replace_in_store(store, slug, batches, people, len(places), seed, report)
-    attempts = _write_attempts(store, slug, source.parent, rng, report)
+    mark = _mark(seed, people, len(places))
+    attempts = _write_attempts(store, slug, source.parent, courses, mark, rng, report)
     return DemoPopulation(
         loaded.folder,
         slug,
@@ -129,21 +130,27 @@ def _write_attempts(
     store: SqlAnswerStore,
     slug: str,
     courses: Path,
+    out: Path,
+    mark: str,
     rng: np.random.Generator,
     report: ProgressCallback,
 ) -> int:
-    """Attempts at every published course beside the survey, by a share of the demo staff,
-    with their course feedback; earlier demo attempts (and only those) are replaced."""
+    """Attempts at a marked demo copy (in `out`) of every published course beside the survey,
+    by a share of the demo staff, with their course feedback. The real courses' answers are
+    never touched."""
     with store.engine.connect() as connection:
         learners = sorted(
             connection.scalars(select(answers.c.learner).where(answers.c.course == slug).distinct())
         )
     count = 0
     for folder in find_course_folders(courses):
-        loaded = load_course(folder)
-        course = loaded.course
+        source = load_course(folder)
+        course = source.course
         if course is None or course.status != Status.published or course.survey is not None:
             continue
+        demo_slug = course.slug + DEMO_SUFFIX
+        _marked_copy(folder, out / demo_slug, demo_slug)
+        loaded = load_course(out / demo_slug)
         chosen = rng.choice(len(learners), int(TAKERS * len(learners)), replace=False)
         start = dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC)
         takers = [
@@ -154,13 +161,10 @@ def _write_attempts(
             )
             for i in sorted(chosen)
         ]
-        report(0, 1, f"writing attempts at {course.slug}")
+        report(0, 1, f"writing attempts at {demo_slug}")
         with store.engine.begin() as connection:
-            connection.execute(
-                delete(answers).where(
-                    answers.c.course == course.slug, answers.c.idempotency_key.like("demo/%")
-                )
-            )
+            connection.execute(delete(answers).where(answers.c.course == demo_slug))
+            _mark_synthetic(connection, demo_slug, mark)
             rows = list(attempt_rows(loaded, takers, rng))
             for chunk in range(0, len(rows), 50_000):
                 connection.execute(insert(answers), rows[chunk : chunk + 50_000])
@@ -180,17 +184,22 @@ def _workplaces(count: int, rng: np.random.Generator) -> list[tuple[str, str, st
     return found
 
 
-def _demo_course(source: Path, folder: Path, slug: str, places: list[tuple[str, str, str]]) -> Path:
-    """The bundled survey, renamed and marked, with the demo population's places as options."""
+def _marked_copy(source: Path, folder: Path, slug: str) -> dict[str, Any]:
+    """A copy of a course under a demo slug and a title that says so; its course data."""
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(source, folder)
-    data = yaml.safe_load((folder / COURSE_FILE).read_text("utf-8"))
+    data: dict[str, Any] = yaml.safe_load((folder / COURSE_FILE).read_text("utf-8"))
     data["slug"] = slug
     data["title"] = f"DEMO (syntetiske data): {data['title']}"
-    data["status"] = "draft"
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     (folder / COURSE_FILE).write_text(text, "utf-8")
+    return data
+
+
+def _demo_course(source: Path, folder: Path, slug: str, places: list[tuple[str, str, str]]) -> Path:
+    """The bundled survey, renamed and marked, with the demo population's places as options."""
+    data = _marked_copy(source, folder, slug)
     background = data["survey"]["background"]
     options = {
         background["region"]: sorted({p[0] for p in places}),
@@ -311,6 +320,20 @@ _FIXED = {"score": None, "max_score": 0.0, "correct": None, "status": "scored"}
 _COLUMNS = tuple(name for name in ANSWER_COLUMNS if name not in _FIXED)
 
 
+def _mark(seed: int, people: int, places: int) -> str:
+    return (
+        f"Synthetic demo population made by kurskit insight demo-data (seed {seed}): "
+        f"{people} staff in {places} libraries; no answer is a real person's."
+    )
+
+
+def _mark_synthetic(connection: Connection, slug: str, mark: str) -> None:
+    """Mark one course's answers as synthetic (its reports then say so)."""
+    key = synthetic_key(slug)
+    connection.execute(delete(meta).where(meta.c.key == key))
+    connection.execute(insert(meta).values(key=key, value=mark))
+
+
 def _replace_in_store(
     store: SqlAnswerStore,
     slug: str,
@@ -323,15 +346,10 @@ def _replace_in_store(
     """Delete the demo course's answers and periods, then write the new ones, a period a time."""
     count = 0
     statement = insert(answers)
-    mark = (
-        f"Synthetic demo population made by kurskit insight demo-data (seed {seed}): "
-        f"{people} staff in {places} libraries; no answer is a real person's."
-    )
     with store.engine.begin() as connection:
         connection.execute(delete(answers).where(answers.c.course == slug))
         connection.execute(delete(periods).where(periods.c.course == slug))
-        connection.execute(delete(meta).where(meta.c.key == SYNTHETIC_KEY))
-        connection.execute(insert(meta).values(key=SYNTHETIC_KEY, value=mark))
+        _mark_synthetic(connection, slug, _mark(seed, people, places))
     for number, (period, rows) in enumerate(batches):
         report(number, len(DEMO_PERIODS), f"writing {period}: {len(rows):,} answers")
         opened = min(row[_COLUMNS.index("timestamp")] for row in rows)

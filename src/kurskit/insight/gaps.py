@@ -11,14 +11,14 @@ import pandas as pd
 from pydantic import AfterValidator, Field, ValidationError
 
 from kurskit.course.digcomp import check_competence_code
-from kurskit.course.model import CompetenceCode, Course, Status
+from kurskit.course.model import PLACE_FIELDS, CompetenceCode, Course, Status
 from kurskit.course.problems import problems_from_validation
 from kurskit.course.questions import Strict
 from kurskit.course.self_assessment import CatalogueEntry
 from kurskit.course.yamlsource import YamlSyntaxError, load_located
 from kurskit.insight.stats import wilson_interval
 from kurskit.insight.suppression import MINIMUM_GROUP
-from kurskit.insight.survey import GROUP_SEPARATOR, hidden_groups
+from kurskit.insight.survey import GROUP_SEPARATOR, hide_in_trees
 from kurskit.insight.survey_data import SurveyData
 
 #: How many of the largest gaps the course suggestions cover.
@@ -109,25 +109,37 @@ def gap_tables(
     rows["gap"] = rows["target"] - rows["level"]
     rows["below"] = rows["level"] < rows["target"]
     by_competence = _figures(rows, ["competence"])
-    hidden = hidden_groups(people, minimum)
     by_role = _figures(rows, ["role", "competence"])
-    by_role["hidden"] = [hidden.get((chosen, "role", role), "") for role in by_role["role"]]
+    by_role["dimension"], by_role["path"] = "role", [(str(r),) for r in by_role["role"]]
     places = []
-    for dimension, path in (
-        ("region", ["region"]),
-        ("workplace", ["region", "municipality", "workplace"]),
-    ):
+    for depth, dimension in enumerate(PLACE_FIELDS, start=1):
+        path = list(PLACE_FIELDS[:depth])
         table = _figures(rows, [*path, "competence"])
-        first, *rest = (table[field].astype(str) for field in path)
-        table["group"] = first.str.cat(rest, sep=GROUP_SEPARATOR) if rest else first
+        table["path"] = list(zip(*(table[field].astype(str) for field in path), strict=True))
+        table["group"] = table["path"].map(GROUP_SEPARATOR.join)
         table["dimension"] = dimension
-        table["hidden"] = [hidden.get((chosen, dimension, g), "") for g in table["group"]]
         places.append(table.drop(columns=path))
     by_place = pd.concat(places, ignore_index=True)
-    for table in (by_role, by_place):
-        table.loc[(table["hidden"] == "") & (table["n"] < minimum), "hidden"] = "small"
-        figures = ["n", "target", "mean", "gap", "below", "share_below", "ci_low", "ci_high"]
-        table[figures] = table[figures].where(table["hidden"] == "")
+    # Hidden as in the cohort report, per competence, among the people with targets; and a
+    # place whose people without targets number 1 … minimum − 1 is hidden too, or the two
+    # reports side by side would give that small group away.
+    totals = {
+        (chosen, str(c)): int(n)
+        for c, n in zip(by_competence["competence"], by_competence["n"], strict=True)
+    }
+    untargeted = _small_remainders(people, set(targets.roles), minimum)
+    also = {(chosen, str(c)): untargeted for c in by_competence["competence"]}
+    both = pd.concat([by_role, by_place], ignore_index=True).assign(period=chosen)
+    both["scope"] = both["competence"]
+    both["hidden"] = hide_in_trees(both, totals, minimum, also)
+    figures = ["n", "target", "mean", "gap", "below", "share_below", "ci_low", "ci_high"]
+    both[figures] = both[figures].astype(float).where(both["hidden"] == "")
+    by_role = both[both["dimension"] == "role"][["role", "competence", *figures, "hidden"]]
+    by_place = both[both["dimension"] != "role"][
+        ["dimension", "group", "competence", *figures, "hidden"]
+    ]
+    small = by_competence["n"] < minimum
+    by_competence[figures] = by_competence[figures].astype(float).mask(small)
     roles_given = set(people["role"])
     return GapTables(
         period=chosen,
@@ -137,6 +149,20 @@ def gap_tables(
         courses=_courses(by_competence, catalogue, data.course),
         unmatched_roles=sorted(roles_given - set(targets.roles)),
     )
+
+
+def _small_remainders(
+    people: pd.DataFrame, targeted: set[str], minimum: int
+) -> set[tuple[str, ...]]:
+    """Places where the people whose role has no targets number 1 … minimum − 1."""
+    found: set[tuple[str, ...]] = set()
+    without = people[~people["role"].isin(targeted)]
+    for depth in range(1, len(PLACE_FIELDS) + 1):
+        fields = list(PLACE_FIELDS[:depth])
+        for key, n in without.groupby(fields, sort=False).size().items():
+            if 0 < n < minimum:
+                found.add(tuple(map(str, key if isinstance(key, tuple) else (key,))))
+    return found
 
 
 def _figures(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

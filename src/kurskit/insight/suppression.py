@@ -29,13 +29,17 @@ def suppress(
     counts: Mapping[Hashable, int],
     parent: Mapping[Hashable, Hashable | None],
     minimum: int = MINIMUM_GROUP,
+    also: frozenset[Hashable] = frozenset(),
 ) -> dict[Hashable, Hidden]:
     """The hidden groups, with the reason: `counts` is each group's respondents and `parent`
     the group each lies in (None for the top). The parts of a group must add up to it: give
     respondents without an answer a group of their own ("not given") rather than leaving
-    them out.
+    them out. `also` are groups to hide from the start because another table gives them away
+    (hidden as "subtraction").
     """
     hidden: dict[Hashable, Hidden] = {g: Hidden.small for g, n in counts.items() if n < minimum}
+    for group in also:
+        hidden.setdefault(group, Hidden.subtraction)
     children: dict[Hashable, list[Hashable]] = {}
     for group, above in parent.items():
         if above is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ import pandas as pd
 from kurskit.course.digcomp import area_of
 from kurskit.course.model import PLACE_FIELDS
 from kurskit.insight.stats import newcombe_difference, wilson_interval
-from kurskit.insight.suppression import MINIMUM_GROUP, suppress
+from kurskit.insight.suppression import MINIMUM_GROUP, Hidden, suppress
 from kurskit.insight.survey_data import BACKGROUND, SurveyData, competence_levels
 
 #: Between the parts of a group's name: region / municipality / workplace.
@@ -49,7 +50,11 @@ def survey_tables(data: SurveyData, minimum: int = MINIMUM_GROUP) -> SurveyTable
     rated, high = scores.notna(), scores >= data.high_level
     areas = [ALL, *sorted(data.ratings["area"].unique())]
     periods = scores.index.get_level_values("period")
-    scopes = _long_shares(rated[areas].groupby(periods).sum(), high[areas].groupby(periods).sum())
+    every = _long_shares(rated.groupby(periods).sum(), high.groupby(periods).sum())
+    groups = _group_table(rated, high, data.people, every, minimum)
+    # A period, or a scope in it, rated by fewer than `minimum` is no figure anywhere.
+    every = _blank_small(every, minimum)
+    scopes = every[every["scope"].isin(areas)].reset_index(drop=True)
     respondents = (
         data.people.groupby("period", sort=False)
         .size()
@@ -58,12 +63,26 @@ def survey_tables(data: SurveyData, minimum: int = MINIMUM_GROUP) -> SurveyTable
         .rename_axis("period")
         .reset_index()
     )
-    every = _long_shares(rated.groupby(periods).sum(), high.groupby(periods).sum())
+    respondents["n"] = respondents["n"].where(respondents["n"] >= minimum)
     change = _change_table(every, data.periods)
-    groups = _group_table(rated, high, data.people, minimum)
     outliers = _outliers(groups, scopes, data.periods)
     competences = _competence_table(data, high)
+    level_columns = [c for c in competences.columns if c.startswith("level_")]
+    competences = _blank_small(competences, minimum, [*level_columns, "mean"])
     return SurveyTables(respondents, competences, scopes, change, groups, outliers)
+
+
+#: The figures of a share row, blanked together when the row is hidden.
+SHARE_FIGURES = ["n", "high", "share", "ci_low", "ci_high"]
+
+
+def _blank_small(table: pd.DataFrame, minimum: int, more: list[str] | None = None) -> pd.DataFrame:
+    """The table with every figure of a row counting fewer than `minimum` left empty."""
+    table = table.copy()
+    small = table["n"] < minimum
+    columns = [c for c in [*SHARE_FIGURES, *(more or [])] if c in table.columns]
+    table[columns] = table[columns].astype(float).mask(small)
+    return table
 
 
 def respondent_scores(data: SurveyData) -> pd.DataFrame:
@@ -150,10 +169,16 @@ def _change_table(shares: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
 
 
 def _group_table(
-    rated: pd.DataFrame, high: pd.DataFrame, people: pd.DataFrame, minimum: int
+    rated: pd.DataFrame,
+    high: pd.DataFrame,
+    people: pd.DataFrame,
+    totals: pd.DataFrame,
+    minimum: int,
 ) -> pd.DataFrame:
-    """Shares per background group, period and scope; groups under `minimum` respondents, and
-    groups that could be recovered by subtraction, are hidden (`hidden` says why)."""
+    """Shares per background group, period and scope. Groups under `minimum` raters of the
+    scope, and groups that could be recovered by subtraction, are hidden (`hidden` says why),
+    in each period and scope on its own: a competence some people skipped has trees of its own.
+    """
     background = people.set_index(["learner", "period"]).reindex(rated.index)
     period = rated.index.get_level_values("period")
     parts = []
@@ -165,24 +190,66 @@ def _group_table(
             rated.groupby(keys).sum().rename_axis(names),
             high.groupby(keys).sum().rename_axis(names),
         )
-        first, *rest = (table[field].astype(str) for field in path)
-        table["group"] = first.str.cat(rest, sep=GROUP_SEPARATOR) if rest else first
+        table["path"] = list(zip(*(table[field].astype(str) for field in path), strict=True))
         table["dimension"] = dimension
         parts.append(table.drop(columns=path))
     groups = pd.concat(parts, ignore_index=True)
-    hidden = hidden_groups(people, minimum)
-    named = zip(groups["period"], groups["dimension"], groups["group"], strict=True)
-    groups["hidden"] = [hidden.get(key, "") for key in named]
-    # A competence a few people in a shown group skipped is hidden on its own as well.
-    groups.loc[(groups["hidden"] == "") & (groups["n"] < minimum), "hidden"] = "small"
-    figures = ["n", "high", "share", "ci_low", "ci_high"]
-    groups[figures] = groups[figures].where(groups["hidden"] == "")
+    groups["group"] = groups["path"].map(GROUP_SEPARATOR.join)
+    total = {
+        (p, s): int(n)
+        for p, s, n in zip(totals["period"], totals["scope"], totals["n"], strict=True)
+    }
+    groups["hidden"] = hide_in_trees(groups, total, minimum)
+    groups[SHARE_FIGURES] = groups[SHARE_FIGURES].astype(float).where(groups["hidden"] == "")
     order = ["dimension", "group", "period", "scope"]
     return (
-        groups[[*order, *figures, "hidden"]]
+        groups[[*order, *SHARE_FIGURES, "hidden"]]
         .sort_values(order, kind="stable")
         .reset_index(drop=True)
     )
+
+
+#: The nested background fields (a tree each): places, and roles within everyone.
+TREES: tuple[tuple[str, ...], ...] = (PLACE_FIELDS, ("role",))
+
+
+def hide_in_trees(
+    groups: pd.DataFrame,
+    totals: dict[tuple[str, str], int],
+    minimum: int,
+    also: dict[tuple[str, str], set[tuple[str, ...]]] | None = None,
+) -> list[str]:
+    """Why each row of `groups` (columns period, scope, dimension, path: the tuple of field
+    values, and n) is hidden, "" when shown. Each period and scope has its own trees, whose top
+    is `totals[(period, scope)]`; `also` names paths to hide from the start in a period and
+    scope. Trees with the same counts are worked out once."""
+    reasons: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
+    worked: dict[tuple[Any, ...], dict[Hashable, Hidden]] = {}
+    for (period, scope), part in groups.groupby(["period", "scope"], sort=False):
+        forced = frozenset((also or {}).get((str(period), str(scope)), set()))
+        for fields in TREES:
+            rows = part[part["dimension"].isin(fields)]
+            counts: dict[Hashable, int] = {(): totals.get((str(period), str(scope)), 0)}
+            parent: dict[Hashable, Hashable | None] = {(): None}
+            for path, n in zip(rows["path"], rows["n"], strict=True):
+                counts[path] = int(n)
+                parent[path] = path[:-1]
+            key = (
+                tuple(sorted(counts.items(), key=str)),
+                tuple(sorted(forced & counts.keys(), key=str)),
+            )
+            if key not in worked:
+                worked[key] = suppress(counts, parent, minimum, forced & frozenset(counts))
+            for node, reason in worked[key].items():
+                assert isinstance(node, tuple)
+                if node:
+                    reasons[(str(period), str(scope), fields[len(node) - 1], node)] = reason.value
+    return [
+        reasons.get((str(p), str(s), d, path), "")
+        for p, s, d, path in zip(
+            groups["period"], groups["scope"], groups["dimension"], groups["path"], strict=True
+        )
+    ]
 
 
 def _path_to(dimension: str) -> list[str]:
@@ -191,27 +258,6 @@ def _path_to(dimension: str) -> list[str]:
     if dimension in PLACE_FIELDS:
         return list(PLACE_FIELDS[: PLACE_FIELDS.index(dimension) + 1])
     return [dimension]
-
-
-def hidden_groups(people: pd.DataFrame, minimum: int) -> dict[tuple[str, str, str], str]:
-    """(period, dimension, group) → why it is hidden, for the place tree and the role tree."""
-    found: dict[tuple[str, str, str], str] = {}
-    for period, members in people.groupby("period", sort=False):
-        for fields in (list(PLACE_FIELDS), ["role"]):
-            counts: dict[Hashable, int] = {(): len(members)}
-            parent: dict[Hashable, Hashable | None] = {(): None}
-            for depth in range(1, len(fields) + 1):
-                sizes = members.groupby(fields[:depth], sort=False).size()
-                for key, n in sizes.items():
-                    node = tuple(key) if isinstance(key, tuple) else (key,)
-                    counts[node] = int(n)
-                    parent[node] = node[:-1]
-            for hidden_node, reason in suppress(counts, parent, minimum).items():
-                assert isinstance(hidden_node, tuple)
-                if hidden_node:
-                    label = GROUP_SEPARATOR.join(map(str, hidden_node))
-                    found[(str(period), fields[len(hidden_node) - 1], label)] = reason.value
-    return found
 
 
 def _outliers(groups: pd.DataFrame, scopes: pd.DataFrame, periods: list[str]) -> pd.DataFrame:

@@ -16,8 +16,12 @@ from kurskit.store.periods import list_periods
 from kurskit.store.schema import answers, meta
 from kurskit.store.sql import SqlAnswerStore
 
-#: The store fact a demo population sets, so that every report says its data are made up.
-SYNTHETIC_KEY = "synthetic_data"
+
+def synthetic_key(course: str) -> str:
+    """The store fact a demo population sets for a course: its reports say the data are made up."""
+    return f"synthetic_data:{course}"
+
+
 #: A background answer the respondent did not give.
 NOT_GIVEN = "–"
 BACKGROUND: tuple[BackgroundField, ...] = (*PLACE_FIELDS, "role")
@@ -80,14 +84,19 @@ def load_survey(
     rows = _latest_rows(store, course.slug, [*likert, *background.values()], chosen)
     ratings = _ratings(rows, likert)
     people = _people(rows, ratings, background, polls)
+    answered = set(people["period"].astype(str))
+    if not answered:
+        raise SurveyDataError(
+            f"{course.slug} has no self-ratings in the period(s) {', '.join(chosen)} yet"
+        )
     return SurveyData(
         course=course,
         ratings=ratings,
         people=people,
-        periods=[p for p in known if p in chosen],
+        periods=[p for p in known if p in chosen and p in answered],  # a period just opened
         high_level=settings.high_level if settings else 5,
         scale_size=max(len(spec.scale) for spec in likert.values()),
-        synthetic=_synthetic(store),
+        synthetic=_synthetic(store, course.slug),
     )
 
 
@@ -159,9 +168,10 @@ def _people(
     return people
 
 
-def _synthetic(store: SqlAnswerStore) -> str | None:
+def _synthetic(store: SqlAnswerStore, course: str) -> str | None:
     with store.engine.connect() as connection:
-        value = connection.scalar(select(meta.c.value).where(meta.c.key == SYNTHETIC_KEY))
+        key = synthetic_key(course)
+        value = connection.scalar(select(meta.c.value).where(meta.c.key == key))
     return None if value is None else str(value)
 
 

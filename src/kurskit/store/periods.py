@@ -76,8 +76,9 @@ def open_period(engine: Engine, course: str, name: str) -> Period:
             )
         except IntegrityError:
             raise PeriodError(
-                f"{course} already had a period named '{name}'; periods are never reopened, "
-                "so that each answer belongs to one span of time"
+                f"{course} already had a period named '{name}', or another was opened at the "
+                "same moment; periods are never reopened, and one is open at a time, so that "
+                "each answer belongs to one span of time"
             ) from None
     return next(p for p in list_periods(engine, course) if p.name == name)
 

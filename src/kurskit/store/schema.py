@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 # Constraint names are fixed so migrations can refer to them on every database.
@@ -59,6 +60,14 @@ periods = Table(
     Column("name", String(60), primary_key=True),
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True), nullable=True),  # None while open
+    # At most one open period per course, even when two coordinators open one at once.
+    Index(
+        "ix_periods_one_open",
+        "course",
+        unique=True,
+        sqlite_where=text("closed_at IS NULL"),
+        postgresql_where=text("closed_at IS NULL"),
+    ),
 )
 
 #: Facts about the store itself, e.g. the pseudonym secret made with the database.

@@ -22,7 +22,7 @@ def report_frame(service: ServiceSink, course: str, language: str, periods: list
         return f"<p role='alert'>{html.escape(str(error))}</p>"
     title = html.escape(f"Report: {course}")
     return (
-        f'<iframe title="{title}" srcdoc="{html.escape(str(page), quote=True)}" '
+        f'<iframe sandbox="" title="{title}" srcdoc="{html.escape(str(page), quote=True)}" '
         'style="width: 100%; height: 80vh; border: 1px solid #c7c7c7;"></iframe>'
     )
 

@@ -20,6 +20,14 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("course", "name", name="pk_periods"),
     )
+    op.create_index(
+        "ix_periods_one_open",
+        "periods",
+        ["course"],
+        unique=True,
+        sqlite_where=sa.text("closed_at IS NULL"),
+        postgresql_where=sa.text("closed_at IS NULL"),
+    )
     with op.batch_alter_table("answers") as batch:
         batch.add_column(sa.Column("period", sa.String(60), nullable=True))
 
@@ -27,4 +35,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("answers") as batch:
         batch.drop_column("period")
+    op.drop_index("ix_periods_one_open", table_name="periods")
     op.drop_table("periods")
