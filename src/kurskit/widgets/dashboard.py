@@ -23,12 +23,16 @@ from kurskit.store.service_sink import ServiceSink
 WAIT_SECONDS = 40.0
 
 
+def page_query(name: str) -> str:
+    """A value from the address of the Voilà page running this kernel (`?name=…`), or ""."""
+    return parse_qs(os.environ.get("QUERY_STRING", "")).get(name, [""])[0]
+
+
 def show_dashboard(course: str | None = None, module: str | None = None) -> widgets.VBox:
     """The dashboard of a course (and module, else the first one with questions); both default
     to the page address's query (`?course=…&module=…`, which Voilà hands to the kernel)."""
-    query = parse_qs(os.environ.get("QUERY_STRING", ""))
-    course = course or query.get("course", [""])[0]
-    module = module or query.get("module", [""])[0]
+    course = course or page_query("course")
+    module = module or page_query("module")
     service = ServiceSink.from_environment()
     if not course or service is None:
         hint = (

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
-from urllib.parse import parse_qs
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
 from kurskit.languages import LANGUAGES
 from kurskit.store.errors import StoreError
 from kurskit.store.service_sink import ServiceSink
+from kurskit.widgets.dashboard import page_query
 
 
 def report_frame(service: ServiceSink, course: str, language: str, periods: list[str]) -> str:
@@ -30,8 +29,7 @@ def report_frame(service: ServiceSink, course: str, language: str, periods: list
 def show_insight(course: str | None = None) -> widgets.VBox:
     """The dashboard of a course (default: the page's ?course=…), with a language and periods
     to choose; only the course's instructors get the report."""
-    query = parse_qs(os.environ.get("QUERY_STRING", ""))
-    course = course or query.get("course", [""])[0]
+    course = course or page_query("course")
     service = ServiceSink.from_environment()
     if not course or service is None:
         hint = (
