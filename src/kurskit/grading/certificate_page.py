@@ -43,6 +43,10 @@ def certificate_html(course: Course, facts: CertificateFacts, *, logo: Path | No
     def t(key: str, **values: object) -> str:
         return escape(translate(key, lang, **values))
 
+    # The code on one line: a break inside it would make it hard to type in (and to read back).
+    code_line = t("certificate_code", code="@CODE@").replace(
+        "@CODE@", f"<span class=nowrap>{escape(facts.code)}</span>"
+    )
     hours = course.duration_minutes / 60
     length = t(
         "certificate_hour" if hours == 1 else "certificate_hours",
@@ -105,7 +109,7 @@ def certificate_html(course: Course, facts: CertificateFacts, *, logo: Path | No
 <div class=verify>
 <img class=qr src="{_qr_data_uri(facts.verification_url)}" alt="{t("certificate_qr")}">
 <p>{t("certificate_verify")}<br><a href="{url}">{url}</a><br>
-{t("certificate_code", code=facts.code)}</p>
+{code_line}</p>
 </div>
 </footer>
 </main>
@@ -172,4 +176,5 @@ footer {{ position: absolute; left: 22mm; right: 22mm; bottom: 16mm; height: 40m
 .verify p {{ margin: 6mm 0 0; font-size: 8.5pt; color: #333; text-align: right;
   overflow-wrap: anywhere; }}
 .verify a {{ color: {ACCENT}; text-decoration: none; }}
+.nowrap {{ white-space: nowrap; }}
 """
