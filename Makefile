@@ -41,11 +41,11 @@ serve: setup $(DEMO)/reports/survey/report.html
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(DEMO)/reports $(REPORTS_PORT) \
 	  >/dev/null 2>&1 & reports=$$!; \
 	trap 'kill $$hub $$reports 2>/dev/null; wait $$hub $$reports' EXIT INT TERM; \
-	echo "statistics on demo data: http://$(HOST):$(REPORTS_PORT)/survey/report.html and /gaps/report.html"; \
+	echo "statistics on demo data: http://$(HOST):$(REPORTS_PORT)/survey/report.html, /gaps/report.html, /course/report.html and /course/summary.html"; \
 	$(BIN)/kurskit book serve --host $(HOST) --port $(PORT)
 
-# The demo population (made once) and its two reports (made again when the courses change).
-$(DEMO)/answers.sqlite: $(shell find courses/digital-kompetanse -type f) | $(STAMP)
+# The demo population (made once) and its reports (made again when the courses change).
+$(DEMO)/answers.sqlite: $(shell find courses/digital-kompetanse courses/kildekritikk -type f) | $(STAMP)
 	$(BIN)/kurskit insight demo-data --store $(DEMO_STORE) --courses-out $(DEMO)/courses
 
 $(DEMO)/reports/survey/report.html: $(DEMO)/answers.sqlite
@@ -54,6 +54,9 @@ $(DEMO)/reports/survey/report.html: $(DEMO)/answers.sqlite
 	$(BIN)/kurskit insight gaps digital-kompetanse-demo --store $(DEMO_STORE) \
 	  --courses $(DEMO)/courses --targets courses/digital-kompetanse/malnivaer.yml \
 	  --out $(DEMO)/reports/gaps
+	$(BIN)/kurskit insight course kildekritikk-demo --store $(DEMO_STORE) \
+	  --courses $(DEMO)/courses --cohorts $(DEMO)/courses/cohorts.yml --comments \
+	  --out $(DEMO)/reports/course
 
 # The courses in JupyterLab with live widgets (for course producers). A double-click opens a
 # MyST module as a notebook and /voila/render/<module> shows it as a Voilà app, through the

@@ -1,4 +1,4 @@
-"""The competence reports end to end from the store, at the demo population and at 10 times it.
+"""The competence and course reports end to end from the store, at the demo population and 10×.
 
 For SQLite and for PostgreSQL (a throwaway server, as in the store tests), a fresh store gets
 the synthetic demo population (`kurskit insight demo-data`: 5,000 staff in 300 libraries,
@@ -6,13 +6,18 @@ three periods, 21 competences ≈ 315,000 ratings), then 10 times as many staff 
 many libraries. Each report is timed from opening the store to the written HTML and CSV files
 (`api.survey_report`, `api.gaps_report`), after one untimed run that loads the libraries.
 
+The course report (`api.course_report`, issue 14) reads the same demo staff's attempts at the
+bundled course (≈ 5,000 learners with retries, webinar answers and feedback; ≈ 180,000
+answers at 1×).
+
 Baselines in the same run: the report at 1× (growth to 10× should be no worse than linear,
 ratio ≤ 10) and a plain read of the same rows from the store (what any report must pay).
-Targets (issue 13): each report ≤ 2 s at 1× and ≤ 10× that at 10×.
+Targets (issues 13 and 14): each report ≤ 2 s at 1× and ≤ 10× that at 10×.
 
     .venv/bin/python benchmarks/insight.py [--skip-postgres]
 
-The last line reads `ratings=… survey_s=… gaps_s=… survey_10x_s=… gaps_10x_s=…` (SQLite),
+The last line reads `ratings=… survey_s=… gaps_s=… survey_10x_s=… gaps_10x_s=… course_s=…
+course_10x_s=…` (SQLite),
 followed by the same figures for PostgreSQL with a pg_ prefix.
 """
 
@@ -32,12 +37,14 @@ sys.path.insert(0, str(ROOT))  # the store tests' throwaway PostgreSQL server
 from tests.test_store.postgres import find_bin, running_server  # noqa: E402
 
 from kurskit import api  # noqa: E402
-from kurskit.insight.demo import DEMO_SUFFIX  # noqa: E402
+from kurskit.insight.demo import COHORTS_FILE, DEMO_SUFFIX  # noqa: E402
 from kurskit.store.sql import SqlAnswerStore  # noqa: E402
 
 SOURCE = ROOT / "courses" / "digital-kompetanse"
 TARGETS = SOURCE / "malnivaer.yml"
 SLUG = SOURCE.name + DEMO_SUFFIX
+COURSE = "kildekritikk" + DEMO_SUFFIX
+KEYS = ("survey_s", "gaps_s", "survey_10x_s", "gaps_10x_s", "course_s", "course_10x_s")
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -79,16 +86,24 @@ def measure(url: str, folder: Path, scale: int) -> dict[str, float]:
     def gaps() -> None:
         api.gaps_report(SLUG, targets=TARGETS, out=folder / "gaps", url=url, courses_dir=courses)
 
+    def course() -> None:
+        api.course_report(
+            COURSE, out=folder / "course", url=url, courses_dir=courses,
+            cohorts_file=courses / COHORTS_FILE, comments="pseudonymous",
+        )  # fmt: skip
+
     survey()  # untimed: loads pandas, matplotlib and the fonts once
+    course()
     figures = {
         "ratings": demo.people * len(demo.periods) * 21,
         "survey_s": min(timed(survey) for _ in range(2)),
         "gaps_s": min(timed(gaps) for _ in range(2)),
+        "course_s": min(timed(course) for _ in range(2)),
         "read_s": min(timed(lambda: plain_read(url)) for _ in range(2)),
     }
     print(
         f"  {scale}x: survey {figures['survey_s']:.2f} s, gaps {figures['gaps_s']:.2f} s, "
-        f"plain read {figures['read_s']:.2f} s",
+        f"course {figures['course_s']:.2f} s, plain read {figures['read_s']:.2f} s",
         flush=True,
     )
     return figures
@@ -122,7 +137,8 @@ def run(
         ten = measure(url(10), folder / f"{name}-10", 10)
     print(
         f"  growth 1x → 10x: survey {ten['survey_s'] / one['survey_s']:.1f}, "
-        f"gaps {ten['gaps_s'] / one['gaps_s']:.1f} (linear: 10); survey vs plain read at 1x: "
+        f"gaps {ten['gaps_s'] / one['gaps_s']:.1f}, "
+        f"course {ten['course_s'] / one['course_s']:.1f} (linear: 10); survey vs plain read at 1x: "
         f"{one['survey_s'] / one['read_s']:.1f}",
         flush=True,
     )
@@ -132,6 +148,8 @@ def run(
         "gaps_s": one["gaps_s"],
         "survey_10x_s": ten["survey_s"],
         "gaps_10x_s": ten["gaps_s"],
+        "course_s": one["course_s"],
+        "course_10x_s": ten["course_s"],
     }
 
 
@@ -146,13 +164,10 @@ def main() -> None:
             results["pg"] = run("postgresql", postgres_urls(), folder)
     sqlite = results["sqlite"]
     line = f"ratings={int(sqlite['ratings'])} " + " ".join(
-        f"{key}={sqlite[key]:.2f}" for key in ("survey_s", "gaps_s", "survey_10x_s", "gaps_10x_s")
+        f"{key}={sqlite[key]:.2f}" for key in KEYS
     )
     if "pg" in results:
-        line += " " + " ".join(
-            f"pg_{key}={results['pg'][key]:.2f}"
-            for key in ("survey_s", "gaps_s", "survey_10x_s", "gaps_10x_s")
-        )
+        line += " " + " ".join(f"pg_{key}={results['pg'][key]:.2f}" for key in KEYS)
     print(line)
 
 

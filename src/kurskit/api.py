@@ -872,6 +872,101 @@ def gaps_report(
     return write_report(page, gaps_csv(gaps), Path(out))
 
 
+def course_report(
+    course: str | Path,
+    *,
+    out: Path,
+    cohort: str | None = None,
+    cohorts_file: Path | None = None,
+    cohorts: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+    periods: Sequence[str] | None = None,
+    language: str | None = None,
+    comments: Literal["none", "pseudonymous"] = "none",
+    comments_containing: str | None = None,
+    source_url: str | None = None,
+    issuer_dir: Path | None = None,
+    url: str | None = None,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+) -> list[Path]:
+    """Write the course report into `out`: report.html (funnel, scores, item analysis,
+    distractors, feedback, polls), summary.html (one printable page) and a CSV file per table;
+    with `comments`, also comments.csv (pseudonymous, only those containing
+    `comments_containing` when given). Returns the files.
+
+    Cohorts come from `cohorts_file` (YAML: cohort → user names or pseudonyms) or else, when
+    `cohort` is named, from the hub (`cohorts`, default: the running hub's groups); `cohort`
+    keeps only that cohort's learners. Certificates are counted from the issuer's register
+    (`issuer_dir`, default: the configured issuer folder) when there is one. Question sources
+    link to `source_url` + the file's path in the courses folder when given, else to the file.
+    """
+    import yaml
+
+    from kurskit.insight.course_data import load_course_answers
+    from kurskit.insight.course_report import course_page, course_tables, summary_page
+    from kurskit.insight.report_page import write_report
+    from kurskit.store.sql import PSEUDONYM_PATTERN
+
+    loaded = _survey_course(course, courses_dir)
+    assert loaded.course is not None
+    slug = loaded.course.slug
+    named: dict[str, list[str]] = {}
+    if cohorts_file is not None:
+        try:
+            document = yaml.safe_load(Path(cohorts_file).read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise ValueError(f"{cohorts_file}: cannot read the cohorts: {error}") from None
+        if not isinstance(document, dict) or not all(
+            isinstance(v, list) for v in document.values()
+        ):
+            raise ValueError(f"{cohorts_file}: expected cohort names, each with a list of learners")
+        named = {str(k): [str(n) for n in v] for k, v in document.items()}
+    elif cohort is not None:
+        groups = (cohorts or hub_client().cohorts)()
+        named = {cohort: _cohort_learners(cohort, slug, groups)}
+    store = _sql_store(url)
+    try:
+        pseudonyms = {
+            name: [n if PSEUDONYM_PATTERN.fullmatch(n) else store.pseudonym(n) for n in people]
+            for name, people in named.items()
+        }
+        certified = _certified(slug, issuer_dir)
+        if certified is not None:
+            certified = {n if PSEUDONYM_PATTERN.fullmatch(n) else store.pseudonym(n)
+                         for n in certified}  # fmt: skip
+        data = load_course_answers(
+            store, loaded, cohorts=pseudonyms, cohort=cohort, periods=periods, certified=certified
+        )
+    finally:
+        store.close()
+    tables = course_tables(data, comments_containing)
+    language = language or data.course.language
+    files = tables.csv_files()
+    if comments == "pseudonymous":
+        files["comments"] = tables.comments
+    return write_report(
+        course_page(data, tables, language, source_url),
+        files,
+        Path(out),
+        {"summary": summary_page(data, tables, language)},
+    )
+
+
+def _certified(course: str, issuer_dir: Path | None) -> set[str] | None:
+    """The learners with a valid certificate of `course` in the issuer's register (None when
+    there is no register to read)."""
+    from kurskit.grading.issuer import default_issuer_dir
+    from kurskit.grading.register import REGISTER_FILE, read_register
+
+    folder = Path(issuer_dir) if issuer_dir else default_issuer_dir()
+    if not (folder / REGISTER_FILE).is_file():
+        return None
+    return {
+        entry.learner
+        for entry in read_register(folder).values()
+        if entry.course == course and not entry.revoked
+    }
+
+
 DEMO_SOURCE = DEFAULT_COURSES_DIR / "digital-kompetanse"
 
 

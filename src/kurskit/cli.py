@@ -935,6 +935,7 @@ ReportLanguage = Annotated[
 
 @contextlib.contextmanager
 def _insight_errors() -> Iterator[None]:
+    from kurskit.insight.course_data import CourseDataError
     from kurskit.insight.gaps import TargetsError
     from kurskit.insight.survey_data import SurveyDataError
     from kurskit.store.errors import StoreError
@@ -942,7 +943,14 @@ def _insight_errors() -> Iterator[None]:
 
     try:
         yield
-    except (StoreError, PeriodError, SurveyDataError, TargetsError, ValueError) as error:
+    except (
+        StoreError,
+        PeriodError,
+        SurveyDataError,
+        CourseDataError,
+        TargetsError,
+        ValueError,
+    ) as error:
         print_error(error)
         raise typer.Exit(1) from None
 
@@ -1055,6 +1063,72 @@ def insight_gaps(
     output.print(f"wrote {files[0]} and {len(files) - 1} CSV file(s)", highlight=False)
 
 
+@insight_app.command("course")
+def insight_course(
+    course: Annotated[str, typer.Argument(help="The course: a slug or a folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML pages and CSV files.")],
+    cohort: Annotated[
+        str | None, typer.Option("--cohort", help="Only this cohort's learners.")
+    ] = None,
+    cohorts: Annotated[
+        Path | None,
+        typer.Option(
+            "--cohorts",
+            help="YAML file of cohorts (cohort: [learners]); default: the hub's, with --cohort.",
+        ),
+    ] = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", help="Only answers in this period (repeat for more)."),
+    ] = None,
+    language: ReportLanguage = None,
+    comments: Annotated[
+        bool,
+        typer.Option("--comments", help="Also write comments.csv: every comment, by pseudonym."),
+    ] = False,
+    comments_with: Annotated[
+        str | None,
+        typer.Option("--comments-with", help="Only list comments containing this text."),
+    ] = None,
+    source_url: Annotated[
+        str | None,
+        typer.Option(
+            "--source-url",
+            help="Link question sources here (e.g. a repository's web address), not to files.",
+        ),
+    ] = None,
+    issuer: Annotated[
+        Path | None,
+        typer.Option("--issuer", help="Issuer folder whose register counts certificates."),
+    ] = None,
+    store: StoreUrl = None,
+    courses: CoursesFolder = api.DEFAULT_COURSES_DIR,
+) -> None:
+    """Write the course report: who starts and finishes (per module and cohort), scores,
+    item analysis as Moodle's quiz statistics, distractors, feedback and webinar polls,
+    with a one-page summary to print."""
+    with _insight_errors():
+        files = api.course_report(
+            course,
+            out=out,
+            cohort=cohort,
+            cohorts_file=cohorts,
+            periods=period,
+            language=language,
+            comments="pseudonymous" if comments else "none",
+            comments_containing=comments_with,
+            source_url=source_url,
+            issuer_dir=issuer,
+            url=store,
+            courses_dir=courses,
+        )
+    pages = [f for f in files if f.suffix == ".html"]
+    output.print(
+        f"wrote {', '.join(str(p) for p in pages)} and {len(files) - len(pages)} CSV file(s)",
+        highlight=False,
+    )
+
+
 @insight_app.command("demo-data")
 def insight_demo_data(
     courses_out: Annotated[
@@ -1087,6 +1161,7 @@ def insight_demo_data(
     output.print(
         f"{demo.answers:,} synthetic answers of {demo.people:,} staff in {demo.workplaces} "
         f"libraries, periods {', '.join(demo.periods)}; course {demo.course}; "
-        f"{demo.attempts:,} answers to the published courses",
+        f"{demo.attempts:,} answers to the published courses by {demo.cohorts} cohorts "
+        f"(in {Path(courses_out) / 'cohorts.yml'})",
         highlight=False,
     )

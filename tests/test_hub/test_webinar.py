@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from kurskit.course.questions import parse_question
-from kurskit.hub.webinar import Session, quick_poll, session_id, session_of, tally
+from kurskit.hub.webinar import Session, quick_poll, tally
+from kurskit.store.records import session_id, session_of
 from kurskit.widgets.dashboard import agenda_html
 from tests.test_hub.hubfixture import GRADED_SECRET, INSTRUCTOR, RunningHub
 

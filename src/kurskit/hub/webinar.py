@@ -11,8 +11,6 @@ also for every answer.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -36,24 +34,15 @@ from kurskit.course.questions import (
 )
 from kurskit.course.redact import learner_view
 from kurskit.course.scoring import normalise_text, parse_number
+from kurskit.store.records import SESSION_KEY_PREFIX
 
 Status = Literal["open", "closed", "revealed"]
-#: The idempotency key of a webinar answer starts with this, then the session and opening.
-SESSION_KEY_PREFIX = "webinar:"
 #: How long a participant counts as joined after their page last asked for news.
 PRESENCE_SECONDS = 90.0
 #: Words shown for short-text answers, most frequent first.
 TOP_WORDS = 30
 #: Bins of a numeric histogram.
 BINS = 8
-
-
-def session_of(idempotency_key: str) -> str | None:
-    """The session an answer was given in (from its stored key), or None for self-study."""
-    key = idempotency_key.partition("/")[2] or idempotency_key
-    if not key.startswith(SESSION_KEY_PREFIX):
-        return None
-    return key[len(SESSION_KEY_PREFIX) :].split(":", 1)[0]
 
 
 @dataclass
@@ -247,12 +236,6 @@ def quick_poll(number: int, prompt: str, options: list[str]) -> QuestionBase:
     return parse_question(
         {"id": f"quick-{number}", "type": "poll", "prompt": prompt.strip(), "options": cleaned}
     )
-
-
-def session_id(module: str, today: dt.date | None = None) -> str:
-    """The id answers of a session are tagged with: the date and the module's name."""
-    stem = re.sub(r"[^A-Za-z0-9-]+", "-", Path(module).with_suffix("").as_posix()).strip("-")
-    return f"{(today or dt.date.today()).isoformat()}-{stem}"
 
 
 @dataclass(frozen=True)

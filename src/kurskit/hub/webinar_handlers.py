@@ -18,9 +18,10 @@ from tornado import web
 from kurskit.hub.answers import RefusedError
 from kurskit.hub.handler_base import ServiceHandler
 from kurskit.hub.keys import KeyedQuestion
-from kurskit.hub.webinar import Session, quick_poll, session_id
+from kurskit.hub.webinar import Session, quick_poll
 from kurskit.i18n import catalogue
 from kurskit.store.agenda import build_agenda
+from kurskit.store.records import session_id
 
 #: Longest a client's request for news waits before it is answered unchanged.
 WAIT_SECONDS = 25.0

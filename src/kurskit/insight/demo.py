@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,20 +17,23 @@ import numpy.typing as npt
 import yaml
 from sqlalchemy import Connection, delete, insert, select
 
+from kurskit.atomic import write_text_atomically
 from kurskit.course.digcomp import area_of
 from kurskit.course.loading import find_course_folders, load_course
 from kurskit.course.model import COURSE_FILE, Status
 from kurskit.course.questions import Likert, Poll
-from kurskit.insight.demo_attempts import TAKERS, Taker, attempt_rows
+from kurskit.insight.demo_attempts import TAKERS, WEBINAR_SHARE, Taker, attempt_rows
 from kurskit.insight.survey_data import synthetic_key
 from kurskit.progress import ProgressCallback
-from kurskit.store.records import ANSWER_COLUMNS
+from kurskit.store.records import ANSWER_COLUMNS, session_id
 from kurskit.store.schema import answers, meta, periods
 from kurskit.store.sql import SqlAnswerStore
 
 #: The demo course is the bundled survey under this slug, with a made-up list of workplaces.
 DEMO_SUFFIX = "-demo"
 DEMO_PERIODS = ("2024-høst", "2025-høst", "2026-høst")
+#: The demo cohorts (cohort → pseudonyms), written beside the demo courses.
+COHORTS_FILE = "cohorts.yml"
 #: Counties of Norway (2024) and a few municipalities in each; libraries are made up.
 PLACES: dict[str, list[str]] = {
     "Agder": ["Kristiansand", "Arendal", "Grimstad", "Lillesand", "Vennesla", "Farsund"],
@@ -70,6 +75,7 @@ class DemoPopulation:
     answers: int  # to the survey
     rising: tuple[str, ...]  # the workplaces planted to be high and rising
     attempts: int = 0  # answers to the published courses beside the survey
+    cohorts: int = 0  # in the cohorts file beside the demo courses (one per county)
 
 
 def write_demo(
@@ -113,7 +119,10 @@ def write_demo(
     batches = _batches(slug, modules, likert, background, places, rising, people, rng)
     count = _replace_in_store(store, slug, batches, people, len(places), seed, report)
     mark = _mark(seed, people, len(places))
-    attempts = _write_attempts(store, slug, source.parent, courses, mark, rng, report)
+    region = background["region"][0]
+    attempts, cohorts = _write_attempts(
+        store, slug, region, source.parent, courses, mark, rng, report
+    )
     return DemoPopulation(
         loaded.folder,
         slug,
@@ -123,25 +132,32 @@ def write_demo(
         count,
         tuple(sorted(rising)),
         attempts,
+        len(cohorts),
     )
 
 
 def _write_attempts(
     store: SqlAnswerStore,
     slug: str,
+    region_question: str,
     courses: Path,
     out: Path,
     mark: str,
     rng: np.random.Generator,
     report: ProgressCallback,
-) -> int:
+) -> tuple[int, dict[str, list[str]]]:
     """Attempts at a marked demo copy (in `out`) of every published course beside the survey,
-    by a share of the demo staff, with their course feedback. The real courses' answers are
-    never touched."""
-    with store.engine.connect() as connection:
-        learners = sorted(
-            connection.scalars(select(answers.c.learner).where(answers.c.course == slug).distinct())
-        )
+    by a share of the demo staff, with their course feedback; the real courses' answers are
+    never touched. Each county is a cohort that starts with a webinar. Returns the answers
+    written and the cohorts (name → pseudonyms), which are also written to `cohorts.yml`."""
+    regions = _regions(store, slug, region_question, out)
+    learners = sorted(regions)
+    cohorts: dict[str, list[str]] = {}
+    for learner in learners:
+        cohorts.setdefault(regions[learner], []).append(learner)
+    write_text_atomically(
+        out / COHORTS_FILE, yaml.safe_dump(cohorts, allow_unicode=True, sort_keys=True)
+    )
     count = 0
     for folder in find_course_folders(courses):
         source = load_course(folder)
@@ -152,15 +168,21 @@ def _write_attempts(
         _marked_copy(folder, out / demo_slug, demo_slug)
         loaded = load_course(out / demo_slug)
         chosen = rng.choice(len(learners), int(TAKERS * len(learners)), replace=False)
-        start = dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC)
-        takers = [
-            Taker(
-                learners[i],
-                float(rng.normal(0, 1)),
-                start + dt.timedelta(days=float(rng.uniform(0, 800))),
+        first_module = course.modules[0].file
+        # Each cohort's start webinar, a week apart; half its takers join it.
+        webinar = {
+            name: dt.datetime(2024, 9, 2, 10, tzinfo=dt.UTC) + dt.timedelta(weeks=7 * number)
+            for number, name in enumerate(sorted(cohorts))
+        }
+        takers = []
+        for i in sorted(chosen):
+            cohort = regions[learners[i]]
+            live = rng.random() < WEBINAR_SHARE
+            start = webinar[cohort] + (
+                dt.timedelta() if live else dt.timedelta(days=float(rng.uniform(0, 120)))
             )
-            for i in sorted(chosen)
-        ]
+            session = session_id(first_module, start.date()) if live else None
+            takers.append(Taker(learners[i], float(rng.normal(0, 1)), start, cohort, session))
         report(0, 1, f"writing attempts at {demo_slug}")
         with store.engine.begin() as connection:
             connection.execute(delete(answers).where(answers.c.course == demo_slug))
@@ -169,7 +191,29 @@ def _write_attempts(
             for chunk in range(0, len(rows), 50_000):
                 connection.execute(insert(answers), rows[chunk : chunk + 50_000])
         count += len(rows)
-    return count
+    return count, cohorts
+
+
+def _regions(store: SqlAnswerStore, slug: str, question: str, courses: Path) -> dict[str, str]:
+    """Each demo learner's cohort: the county they last gave in the survey, as a cohort name."""
+    loaded = load_course(courses / slug)
+    spec = next(s for _, s in loaded.questions() if s.id == question)
+    assert isinstance(spec, Poll)
+    names = {o.id: cohort_name(o.text) for o in spec.option_list}
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(answers.c.learner, answers.c.response)
+            .where(answers.c.course == slug, answers.c.question_id == question)
+            .order_by(answers.c.attempt)
+        )
+        return {learner: names[json.loads(response)] for learner, response in rows}
+
+
+def cohort_name(text: str) -> str:
+    """A place name as a hub cohort name (lower-case ASCII letters, digits and `-`)."""
+    folded = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    ascii_only = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
 
 
 def _workplaces(count: int, rng: np.random.Generator) -> list[tuple[str, str, str]]:

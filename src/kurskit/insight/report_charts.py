@@ -1,4 +1,4 @@
-"""The reports' charts: shares with intervals, level distributions, changes and gap heatmaps."""
+"""The reports' charts: shares with intervals, level distributions, changes, counts, heatmaps."""
 
 from __future__ import annotations
 
@@ -112,6 +112,28 @@ def changes(
     axes.invert_yaxis()
     axes.set_xlabel(axis_label)
     axes.xaxis.grid(True, color="#dddddd")
+    return figure_svg(figure, title)
+
+
+def histogram(
+    title: str,
+    bins: Sequence[str],
+    counts: npt.NDArray[np.float64],
+    axis_label: str,
+    marker: float | None = None,
+) -> str:
+    """Vertical bars of counts per bin; `marker` (a bin position, e.g. the pass threshold)
+    drawn as a dashed line."""
+    figure = new_figure(7.5, 3.6)
+    axes = figure.subplots()
+    positions = np.arange(len(bins))
+    axes.bar(positions, counts, width=0.85, color=OKABE_ITO[4], align="edge")
+    axes.set_xticks(positions + 0.425, list(bins), rotation=45, ha="right")
+    axes.set_ylabel(axis_label)
+    axes.yaxis.grid(True, color="#dddddd")
+    axes.set_axisbelow(True)
+    if marker is not None:
+        axes.axvline(marker, color="#333333", linestyle="--", linewidth=1.2)
     return figure_svg(figure, title)
 
 

@@ -22,6 +22,8 @@ class TableView:
     numeric: list[bool]
     #: Per cell, CSS for its background and text colour (a heatmap), or none.
     colours: list[list[str]] | None = None
+    #: Per cell, the address its text links to (e.g. a question's source), or "".
+    links: list[list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,25 @@ def render_page(page: ReportPage) -> str:
     return _template().render(report=page)
 
 
-def write_report(page: ReportPage, tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write `report.html` and `<name>.csv` for each table into `out`; returns the paths."""
+def write_report(
+    page: ReportPage,
+    tables: dict[str, pd.DataFrame],
+    out: Path,
+    more: dict[str, ReportPage] | None = None,
+) -> list[Path]:
+    """Write `report.html`, `<name>.html` for each of `more` pages, and `<name>.csv` for each
+    table into `out`; returns the paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "report.html"]
     write_text_atomically(written[0], render_page(page))
+    for name, extra in (more or {}).items():
+        written.append(out / f"{name}.html")
+        write_text_atomically(written[-1], render_page(extra))
     for name, table in tables.items():
         path = out / f"{name}.csv"
         # Six decimals, rounded first: pandas then writes in its fast path.
-        write_text_atomically(path, table.round(6).to_csv(index=False))
+        numbers = table.select_dtypes(include="number").columns
+        rounded = table.assign(**{column: table[column].round(6) for column in numbers})
+        write_text_atomically(path, rounded.to_csv(index=False))
         written.append(path)
     return written

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from kurskit.course.digcomp import area_of
 from kurskit.course.loading import LoadedCourse
 from kurskit.course.model import PLACE_FIELDS, BackgroundField, Course
 from kurskit.course.questions import Likert, Poll
-from kurskit.store.driver import DriverStatement
+from kurskit.insight.store_rows import course_rows
 from kurskit.store.periods import list_periods
-from kurskit.store.schema import answers, meta
+from kurskit.store.schema import meta
 from kurskit.store.sql import SqlAnswerStore
 
 
@@ -96,7 +96,7 @@ def load_survey(
         periods=[p for p in known if p in chosen and p in answered],  # a period just opened
         high_level=settings.high_level if settings else 5,
         scale_size=max(len(spec.scale) for spec in likert.values()),
-        synthetic=_synthetic(store, course.slug),
+        synthetic=synthetic_description(store, course.slug),
     )
 
 
@@ -104,21 +104,8 @@ def _latest_rows(
     store: SqlAnswerStore, course: str, question_ids: list[str], periods: list[str]
 ) -> pd.DataFrame:
     """learner, question_id, response, period: the latest attempt per learner, question, period."""
-    # A report reads most of the course's rows: SQLite scans the table faster than it follows
-    # the (course, …) index row by row.
-    scan = " NOT INDEXED" if store.engine.dialect.name == "sqlite" else ""
-    query = text(
-        f"SELECT learner, question_id, response, period, attempt FROM {answers.name}{scan} "
-        "WHERE course = :course AND period IS NOT NULL"
-    )
     columns = ["learner", "question_id", "response", "period", "attempt"]
-    statement = DriverStatement(query, store.engine.dialect, [answers.c[name] for name in columns])
-    connection = store.engine.raw_connection()
-    try:
-        rows = statement.plain_rows(connection.cursor(), {"course": course})
-    finally:
-        connection.close()
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = course_rows(store, course, columns, "period IS NOT NULL")
     # Text columns as categories: every grouping after this one works on small integer codes.
     for name in ("learner", "question_id", "period"):
         frame[name] = frame[name].astype("category")
@@ -168,7 +155,7 @@ def _people(
     return people
 
 
-def _synthetic(store: SqlAnswerStore, course: str) -> str | None:
+def synthetic_description(store: SqlAnswerStore, course: str) -> str | None:
     with store.engine.connect() as connection:
         key = synthetic_key(course)
         value = connection.scalar(select(meta.c.value).where(meta.c.key == key))

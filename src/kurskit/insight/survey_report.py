@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Callable
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 
-from kurskit.course.digcomp import areas, competences
-from kurskit.i18n import translate
 from kurskit.insight import report_charts as charts
 from kurskit.insight.gaps import GapTables
 from kurskit.insight.report_page import ReportPage, Section, TableView
+from kurskit.insight.report_words import Words
 from kurskit.insight.suppression import MINIMUM_GROUP
 from kurskit.insight.survey import ALL, SurveyTables
 from kurskit.insight.survey_data import SurveyData
@@ -23,61 +19,9 @@ from kurskit.insight.survey_data import SurveyData
 PAGE_DIMENSIONS = ("region", "role")
 
 
-class _Words:
-    """Translation and number formatting in one language."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.area_titles = areas(language)
-        self.competence_titles = competences(language)
-
-    def __call__(self, key: str, **values: object) -> str:
-        return translate(key, self.language, **values)
-
-    def share(self, value: float) -> str:
-        return (
-            "" if _missing(value) else str(format_percent(value, "#,##0.0 %", locale=self.language))
-        )
-
-    def points(self, value: float) -> str:
-        """A change of shares, in percentage points with its sign."""
-        if _missing(value):
-            return ""
-        return str(format_decimal(value * 100, "+#,##0.0;−#,##0.0", locale=self.language)) + " pp"
-
-    def number(self, value: float, pattern: str = "#,##0.0") -> str:
-        return "" if _missing(value) else str(format_decimal(value, pattern, locale=self.language))
-
-    def count(self, value: float) -> str:
-        return (
-            ""
-            if _missing(value)
-            else str(format_decimal(int(value), "#,##0", locale=self.language))
-        )
-
-    def interval(self, low: float, high: float, form: Callable[[float], str] | None = None) -> str:
-        show = form or self.share
-        return "" if _missing(low) else f"{show(low)} – {show(high)}"
-
-    def scope(self, scope: str) -> str:
-        if scope == ALL:
-            return self("report_all_competences")
-        if scope in self.area_titles:
-            return f"{scope} {self.area_titles[scope]}"
-        return f"{scope} {self.competence_titles.get(scope, '')}".strip()
-
-    def hidden(self, reason: str) -> str:
-        key = "report_hidden_small" if reason == "small" else "report_hidden_subtraction"
-        return self(key, minimum=MINIMUM_GROUP)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def survey_page(data: SurveyData, tables: SurveyTables, language: str) -> ReportPage:
     """The cohort report of a self-assessment, in `language`."""
-    w = _Words(language)
+    w = Words(language)
     last = data.periods[-1]
     sections = [
         _respondents(w, tables),
@@ -98,12 +42,12 @@ def survey_page(data: SurveyData, tables: SurveyTables, language: str) -> Report
     )
 
 
-def _made(w: _Words, periods: list[str]) -> str:
+def _made(w: Words, periods: list[str]) -> str:
     today = format_date(dt.date.today(), "long", locale=w.language)
     return w("report_made", date=today, periods=", ".join(periods))
 
 
-def _how_to_read(w: _Words, high_level: int) -> Section:
+def _how_to_read(w: Words, high_level: int) -> Section:
     return Section(
         heading=w("report_how_to_read"),
         paragraphs=[
@@ -119,7 +63,7 @@ def _how_to_read(w: _Words, high_level: int) -> Section:
     )
 
 
-def _respondents(w: _Words, tables: SurveyTables) -> Section:
+def _respondents(w: Words, tables: SurveyTables) -> Section:
     rows = [[period, w.count(n)] for period, n in tables.respondents.itertuples(index=False)]
     table = TableView(
         w("report_respondents_heading"),
@@ -130,7 +74,7 @@ def _respondents(w: _Words, tables: SurveyTables) -> Section:
     return Section(heading=w("report_respondents_heading"), tables=[table])
 
 
-def _areas(w: _Words, tables: SurveyTables, data: SurveyData) -> Section:
+def _areas(w: Words, tables: SurveyTables, data: SurveyData) -> Section:
     scopes = tables.scopes
     order = [ALL, *sorted(s for s in scopes["scope"].unique() if s != ALL)]
     labels = [w.scope(s) for s in order]
@@ -173,7 +117,7 @@ def _scope_order(column: pd.Series) -> pd.Series:
     return column.map(lambda s: "0" if s == ALL else s) if column.name == "scope" else column
 
 
-def _competences(w: _Words, tables: SurveyTables, period: str, scale_size: int) -> Section:
+def _competences(w: Words, tables: SurveyTables, period: str, scale_size: int) -> Section:
     part = tables.competences[tables.competences["period"] == period]
     levels = [f"level_{i}" for i in range(1, scale_size + 1)]
     labels = [w.scope(code) for code in part["competence"]]
@@ -212,7 +156,7 @@ def _competences(w: _Words, tables: SurveyTables, period: str, scale_size: int) 
     return Section(heading=title, chart=chart, tables=[table])
 
 
-def _change(w: _Words, tables: SurveyTables, data: SurveyData) -> Section:
+def _change(w: Words, tables: SurveyTables, data: SurveyData) -> Section:
     heading = w("report_change_heading")
     if len(data.periods) < 2:
         return Section(heading=heading, paragraphs=[w("report_needs_two_periods")])
@@ -257,7 +201,7 @@ def _change(w: _Words, tables: SurveyTables, data: SurveyData) -> Section:
     return Section(heading=heading, chart=chart, tables=[table])
 
 
-def _groups(w: _Words, tables: SurveyTables, dimension: str, period: str) -> Section:
+def _groups(w: Words, tables: SurveyTables, dimension: str, period: str) -> Section:
     name = w(f"report_dimension_{dimension}")
     heading = w("report_groups_heading", dimension=name, period=period)
     part = tables.groups[
@@ -285,7 +229,7 @@ def _groups(w: _Words, tables: SurveyTables, dimension: str, period: str) -> Sec
     return Section(heading=heading, tables=[table])
 
 
-def _outliers(w: _Words, tables: SurveyTables, data: SurveyData) -> Section:
+def _outliers(w: Words, tables: SurveyTables, data: SurveyData) -> Section:
     heading = w("report_outliers_heading")
     if len(data.periods) < 2:
         return Section(heading=heading, paragraphs=[w("report_needs_two_periods")])
@@ -355,7 +299,7 @@ def survey_csv(tables: SurveyTables) -> dict[str, pd.DataFrame]:
 
 def gaps_page(data: SurveyData, gaps: GapTables, language: str) -> ReportPage:
     """The gap analysis, in `language`."""
-    w = _Words(language)
+    w = Words(language)
     intro = [
         _made(w, [gaps.period]),
         w("report_gap_definition", period=gaps.period),
@@ -387,7 +331,7 @@ def gaps_page(data: SurveyData, gaps: GapTables, language: str) -> ReportPage:
     )
 
 
-def _gap_competences(w: _Words, gaps: GapTables) -> Section:
+def _gap_competences(w: Words, gaps: GapTables) -> Section:
     table = gaps.by_competence.sort_values("gap", ascending=False)
     heading = w("report_gap_by_competence_heading")
     labels = [w.scope(c) for c in table["competence"]]
@@ -432,7 +376,7 @@ def _gap_competences(w: _Words, gaps: GapTables) -> Section:
     return Section(heading=heading, chart=chart, tables=[view])
 
 
-def _gap_heatmap(w: _Words, table: pd.DataFrame, key: str, heading: str) -> Section:
+def _gap_heatmap(w: Words, table: pd.DataFrame, key: str, heading: str) -> Section:
     """Gaps per group and competence as a heatmap table: a row per group, a column per
     competence, the gap written in every coloured cell (hidden groups say so)."""
     gaps = table.pivot(index=key, columns="competence", values="gap")
@@ -462,7 +406,7 @@ def _gap_heatmap(w: _Words, table: pd.DataFrame, key: str, heading: str) -> Sect
     return Section(heading=heading, tables=[view], notes=[note])
 
 
-def _gap_courses(w: _Words, gaps: GapTables) -> Section:
+def _gap_courses(w: Words, gaps: GapTables) -> Section:
     heading = w("report_gap_courses_heading")
     if gaps.courses.empty:
         return Section(heading=heading, paragraphs=[w("report_no_courses")])

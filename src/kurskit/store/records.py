@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from kurskit.course.scoring import Result
+
+#: The idempotency key of an answer given in a live session (a webinar or in-person session)
+#: starts with this, then the session id and the opening: `webinar:<session>:<n>:<key>`.
+SESSION_KEY_PREFIX = "webinar:"
+
+
+def session_of(idempotency_key: str) -> str | None:
+    """The session an answer was given in (from its stored key), or None for self-study."""
+    key = idempotency_key.partition("/")[2] or idempotency_key
+    if not key.startswith(SESSION_KEY_PREFIX):
+        return None
+    return key[len(SESSION_KEY_PREFIX) :].split(":", 1)[0]
+
+
+def session_id(module: str, today: dt.date | None = None) -> str:
+    """The id answers of a session are tagged with: the date and the module's name."""
+    stem = re.sub(r"[^A-Za-z0-9-]+", "-", Path(module).with_suffix("").as_posix()).strip("-")
+    return f"{(today or dt.date.today()).isoformat()}-{stem}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,185 @@
+"""A course's answers for its report: a row per stored attempt, with module, session and cohort."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kurskit.course.loading import LoadedCourse, display
+from kurskit.course.model import Course
+from kurskit.course.questions import Question
+from kurskit.insight.store_rows import course_rows
+from kurskit.insight.survey_data import NOT_GIVEN, synthetic_description
+from kurskit.store.periods import list_periods
+from kurskit.store.progress import course_facts
+from kurskit.store.records import SESSION_KEY_PREFIX, session_of
+from kurskit.store.sql import SqlAnswerStore
+
+#: Where a learner without a cohort is counted, and an answer not given in a live session.
+NO_COHORT = NOT_GIVEN
+SELF_STUDY = ""
+
+
+class CourseDataError(ValueError):
+    """A course or store that cannot give a course report; the message says why."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the course, where it is written, and what its module is."""
+
+    spec: Question
+    module: str  # the module file
+    module_title: str
+    module_kind: str
+    position: int  # in course order, from 0
+    source: Path  # the file the question is written in
+    line: int | None  # its first line there (MyST), or None
+    cell: int | None  # its cell (ipynb), or None
+
+    @property
+    def where(self) -> str:
+        """The source file and line (or cell) as a producer looks it up."""
+        spot = f":{self.line}" if self.line else f" cell {self.cell}" if self.cell else ""
+        return f"{display(self.source)}{spot}"
+
+
+@dataclass(frozen=True)
+class CourseData:
+    """The answers of one course, ready for its report.
+
+    `answers`: learner, module (the module file), question_id, attempt, response (JSON text),
+    score, max_score, correct, status, timestamp (UTC), period, session (SELF_STUDY when not
+    given in a live session), and cohort (NO_COHORT when the learner is in none, or when no
+    cohorts are known). Invalid answers are left out; learners are pseudonyms.
+    """
+
+    course: Course
+    items: list[Item]
+    answers: pd.DataFrame
+    cohorts_known: bool
+    cohort: str | None  # the one cohort the report is about, if it is about one
+    periods: list[str] | None
+    certified: frozenset[str] | None  # learners with a valid certificate (None: not known)
+    synthetic: str | None
+
+    def item(self, question_id: str) -> Item:
+        return next(i for i in self.items if i.spec.id == question_id)
+
+
+def load_course_answers(
+    store: SqlAnswerStore,
+    loaded: LoadedCourse,
+    *,
+    cohorts: Mapping[str, Sequence[str]] | None = None,
+    cohort: str | None = None,
+    periods: Sequence[str] | None = None,
+    certified: Collection[str] | None = None,
+) -> CourseData:
+    """Read a course's answers from the store in one scan.
+
+    `cohorts` maps each cohort to its learners' pseudonyms (a learner in several counts in the
+    first, by name); `cohort` keeps only that cohort's learners; `periods` only answers stored
+    in those collection periods. Raises CourseDataError for an unknown cohort or period, or a
+    course without answers."""
+    course = loaded.course
+    facts = course_facts(loaded)
+    if course is None or facts is None:
+        raise CourseDataError(f"{loaded.folder} is not a valid course; run kurskit check")
+    membership: dict[str, str] = {}
+    for name, learners in sorted((cohorts or {}).items()):
+        for learner in learners:
+            membership.setdefault(learner, name)
+    if cohort is not None and cohort not in (cohorts or {}):
+        known = ", ".join(sorted(cohorts or {})) or "none"
+        raise CourseDataError(f"no cohort '{cohort}' is known; the cohorts: {known}")
+    if periods:
+        known_periods = [p.name for p in list_periods(store.engine, course.slug)]
+        if unknown := [p for p in periods if p not in known_periods]:
+            raise CourseDataError(
+                f"{course.slug} has no period {', '.join(unknown)}; "
+                f"its periods: {', '.join(known_periods) or 'none'}"
+            )
+    columns = [
+        "learner", "module", "question_id", "attempt", "response", "score", "max_score",
+        "status", "timestamp", "idempotency_key",
+    ]  # fmt: skip
+    where = "status <> 'invalid'"
+    if periods:  # names checked above against the store's own
+        where += " AND period IN (" + ", ".join(_quoted(p) for p in periods) + ")"
+    frame = course_rows(store, course.slug, columns, where)
+    if cohort is not None:
+        frame = frame[frame["learner"].map(membership).eq(cohort)]
+    if frame.empty:
+        where = f" from the cohort {cohort}" if cohort else ""
+        raise CourseDataError(f"{course.slug} has no answers{where} in the store yet")
+    frame = _tidy(frame, facts.module, membership)
+    return CourseData(
+        course=course,
+        items=_items(loaded),
+        answers=frame,
+        cohorts_known=bool(membership),
+        cohort=cohort,
+        periods=list(periods) if periods else None,
+        certified=frozenset(certified) if certified is not None else None,
+        synthetic=synthetic_description(store, course.slug),
+    )
+
+
+def _quoted(name: str) -> str:
+    """A period name as an SQL string (names are checked against PERIOD_NAME when opened)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str]) -> pd.DataFrame:
+    """Module files for the names answers give, sessions from keys, cohorts, proper types."""
+    # Text columns as categories first: every mapping after this works on the few distinct
+    # values, not on every row.
+    for name in ("learner", "module", "question_id"):
+        frame[name] = frame[name].astype("category")
+    modules = {}
+    for name in frame["module"].cat.categories:
+        found = module_of(name)  # type: ignore[operator]
+        modules[name] = found.file if found is not None else name
+    keys = frame["idempotency_key"]
+    live = keys.str.contains(SESSION_KEY_PREFIX, regex=False)
+    session = pd.Series(SELF_STUDY, index=frame.index, dtype=object)
+    session[live] = keys[live].map(lambda key: session_of(key) or SELF_STUDY)
+    frame = frame.assign(
+        module=frame["module"].cat.rename_categories(modules),
+        timestamp=pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601"),
+        score=pd.to_numeric(frame["score"], errors="coerce"),
+        max_score=pd.to_numeric(frame["max_score"]),
+        session=session.astype("category"),
+        cohort=frame["learner"].map(lambda learner: membership.get(learner, NO_COHORT)),
+    ).drop(columns="idempotency_key")
+    frame["cohort"] = frame["cohort"].astype("category")
+    return frame.reset_index(drop=True)
+
+
+def _items(loaded: LoadedCourse) -> list[Item]:
+    assert loaded.course is not None
+    found: list[Item] = []
+    for module in loaded.course.modules:
+        notebook = loaded.notebooks.get(module.file)
+        if notebook is None:
+            continue
+        for cell in notebook.questions:
+            if cell.spec is None:
+                continue
+            found.append(
+                Item(
+                    cell.spec,
+                    module.file,
+                    module.title,
+                    str(module.kind),
+                    len(found),
+                    notebook.path,
+                    cell.line,
+                    cell.cell,
+                )
+            )
+    return found
