@@ -901,6 +901,7 @@ def course_report(
     """
     import yaml
 
+    from kurskit.course.yamlsource import load_plain
     from kurskit.insight.course_data import load_course_answers
     from kurskit.insight.course_report import course_page, course_tables, summary_page
     from kurskit.insight.report_page import write_report
@@ -912,7 +913,7 @@ def course_report(
     named: dict[str, list[str]] = {}
     if cohorts_file is not None:
         try:
-            document = yaml.safe_load(Path(cohorts_file).read_text("utf-8")) or {}
+            document = load_plain(Path(cohorts_file).read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as error:
             raise ValueError(f"{cohorts_file}: cannot read the cohorts: {error}") from None
         if not isinstance(document, dict) or not all(
@@ -947,7 +948,7 @@ def course_report(
         course_page(data, tables, language, source_url),
         files,
         Path(out),
-        {"summary": summary_page(data, tables, language)},
+        {"summary": summary_page(data, tables, language, source_url)},
     )
 
 

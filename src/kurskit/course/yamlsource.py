@@ -48,6 +48,11 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def load_plain(text: str) -> Any:
+    """Parse one YAML document safely, fast (libyaml when there), dates left as text."""
+    return yaml.load(text, Loader=_Loader)
+
+
 def load_located(text: str, first_line: int = 1) -> LocatedYaml:
     """Parse one YAML document; `first_line` is the file line the text starts on."""
     offset = first_line - 1

@@ -172,14 +172,14 @@ def _option_rows(
     # A choice question has few distinct responses: each is parsed once.
     parsed = {r: _picked(r) for r in part["response"].unique()}
     picks = part[["learner"]].assign(option=part["response"].map(parsed)).explode("option")
-    learners = part["learner"].astype(str)
+    learners = part["learner"]
     in_upper = learners.isin(upper).to_numpy()
     in_lower = learners.isin(lower).to_numpy()
     n, n_upper, n_lower = len(part), int(in_upper.sum()), int(in_lower.sum())
     thirds_shown = min(n_upper, n_lower) >= MINIMUM_GROUP
     chosen = picks["option"].value_counts()
-    by_upper = picks[picks["learner"].astype(str).isin(upper)]["option"].value_counts()
-    by_lower = picks[picks["learner"].astype(str).isin(lower)]["option"].value_counts()
+    by_upper = picks[picks["learner"].isin(upper)]["option"].value_counts()
+    by_lower = picks[picks["learner"].isin(lower)]["option"].value_counts()
     shown = n >= MINIMUM_GROUP
     for option, text, right in _options(item.spec):
         count = int(chosen.get(option, 0))

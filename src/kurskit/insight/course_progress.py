@@ -69,19 +69,20 @@ def course_results(data: CourseData) -> Results:
     early = first(scored)
     rows = []
     totals = final.groupby("learner", observed=True).agg(
-        score=("score", "sum"), maximum=("max_score", "sum"), count=("question_id", "nunique")
+        score=("score", "sum"), maximum=("max_score", "sum"), answered=("question_id", "nunique")
     )
     early_scores = early.groupby("learner", observed=True)["score"].sum()
     threshold = data.course.threshold
-    for learner, row in totals.iterrows():
-        if row["count"] < len(graded) or row["maximum"] <= 0:
+    early_of = early_scores.to_dict()
+    for row in totals.itertuples():
+        if row.answered < len(graded) or row.maximum <= 0:
             continue  # something unanswered, or waiting to be graded by hand
         rows.append(
             (
-                learner,
-                row["score"] / row["maximum"],
-                passes(row["score"], row["maximum"], threshold),
-                passes(float(early_scores.get(learner, 0.0)), row["maximum"], threshold),
+                row.Index,
+                row.score / row.maximum,
+                passes(row.score, row.maximum, threshold),
+                passes(float(early_of.get(row.Index, 0.0)), row.maximum, threshold),
             )
         )
     table = pd.DataFrame(rows, columns=["learner", "share", "passed", "first_passed"])
@@ -216,11 +217,13 @@ def scores(data: CourseData, results: Results) -> tuple[pd.DataFrame, pd.DataFra
     for module, questions in by_module.items():
         part = final[final["module"] == module]
         totals = part.groupby("learner", observed=True).agg(
-            score=("score", "sum"), maximum=("max_score", "sum"), count=("question_id", "nunique")
+            score=("score", "sum"),
+            maximum=("max_score", "sum"),
+            answered=("question_id", "nunique"),
         )
-        present = set(part["question_id"].astype(str))
+        present = set(map(str, part["question_id"].unique()))
         scored = [q for q in questions if q in present]
-        totals = totals[(totals["count"] >= len(scored)) & (totals["maximum"] > 0)]
+        totals = totals[(totals["answered"] >= len(scored)) & (totals["maximum"] > 0)]
         if totals.empty:
             continue
         shares = totals["score"] / totals["maximum"]

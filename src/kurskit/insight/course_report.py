@@ -151,7 +151,7 @@ def _intro(w: Words, data: CourseData) -> list[str]:
     learners = data.answers["learner"].nunique()
     return [
         w("course_made", date=today, who=who, periods=when, n=w.count(learners)),
-        w("report_csv_note"),
+        w("course_csv_note"),
     ]
 
 
@@ -335,7 +335,7 @@ def _scores(w: Words, names: _Names, tables: CourseTables) -> Section:
 def _flag_text(w: Words, flag: str, row: object) -> str:
     values = {
         "facility": w.share(getattr(row, "facility", np.nan)),
-        "discrimination": w.number(getattr(row, "discrimination", np.nan), "0.00"),
+        "discrimination": w.number(getattr(row, "discrimination", np.nan), "0.000"),
         "option": str(getattr(row, "option", "")),
         "upper": w.share(getattr(row, "share_upper", np.nan)),
         "lower": w.share(getattr(row, "share_lower", np.nan)),
@@ -344,7 +344,8 @@ def _flag_text(w: Words, flag: str, row: object) -> str:
 
 
 def _flagged(w: Words, names: _Names, tables: CourseTables) -> Section:
-    """Every flag, with its reason and a link to the question's source."""
+    """Every flag, with its reason and a link to the question's source (a distractor flag
+    found on first and on latest attempts is listed once)."""
     heading = w("course_flagged_heading")
     rows, links = [], []
     items = tables.items
@@ -354,12 +355,12 @@ def _flagged(w: Words, names: _Names, tables: CourseTables) -> Section:
                          r.source])  # fmt: skip
             links.append(["", "", "", names.link(r.question_id)])
     distractors = tables.distractors
-    if len(distractors):
-        flagged = distractors[distractors["flag"] != ""]
-        for r in flagged.itertuples():
-            rows.append([r.question_id, w(f"course_basis_{r.basis}"), _flag_text(w, r.flag, r),
-                         r.source])  # fmt: skip
-            links.append(["", "", "", names.link(r.question_id)])
+    flagged = distractors[distractors["flag"] != ""] if len(distractors) else distractors
+    for _, same in flagged.groupby(["question_id", "option", "flag"], sort=False):
+        r = next(same.itertuples())
+        bases = " + ".join(w(f"course_basis_{b}") for b in same["basis"])
+        rows.append([r.question_id, bases, _flag_text(w, r.flag, r), r.source])
+        links.append(["", "", "", names.link(r.question_id)])
     if not rows:
         return Section(heading=heading, paragraphs=[w("course_nothing_flagged")])
     view = TableView(
@@ -371,6 +372,18 @@ def _flagged(w: Words, names: _Names, tables: CourseTables) -> Section:
         links=links,
     )  # fmt: skip
     return Section(heading=heading, paragraphs=[w("course_flagged_text")], tables=[view])
+
+
+def flagged_questions(tables: CourseTables) -> set[str]:
+    """The questions with any flag: an item flag or a distractor flag."""
+    found = (
+        set(tables.items[tables.items["flags"] != ""]["question_id"])
+        if len(tables.items)
+        else set()
+    )
+    if len(tables.distractors):
+        found |= set(tables.distractors[tables.distractors["flag"] != ""]["question_id"])
+    return found
 
 
 def _test_name(w: Words, names: _Names, test: str) -> str:
@@ -599,10 +612,12 @@ def _how_to_read(w: Words) -> Section:
     )
 
 
-def summary_page(data: CourseData, tables: CourseTables, language: str) -> ReportPage:
+def summary_page(
+    data: CourseData, tables: CourseTables, language: str, source_url: str | None = None
+) -> ReportPage:
     """The one page a coordinator prints: the key figures and the questions to look at."""
     w = Words(language)
-    names = _Names(data, w, None)
+    names = _Names(data, w, source_url)
     everyone = tables.funnel[tables.funnel["cohort"] == ALL_LEARNERS]
 
     def stage(name: str) -> str:
@@ -618,7 +633,6 @@ def summary_page(data: CourseData, tables: CourseTables, language: str) -> Repor
     overall = tables.feedback[
         (tables.feedback["session"] == ALL_SESSIONS) if len(tables.feedback) else []
     ]
-    flagged = tables.items[tables.items["flags"] != ""] if len(tables.items) else tables.items
     facts = [
         [w("course_stage_enrolled"), stage("enrolled")],
         [
@@ -642,33 +656,16 @@ def summary_page(data: CourseData, tables: CourseTables, language: str) -> Repor
             if len(overall) and not missing(overall["mean"].iloc[0])
             else w("course_not_known"),
         ],
-        [w("course_col_flagged_items"), w.count(len(flagged))],
+        [w("course_col_flagged_items"), w.count(len(flagged_questions(tables)))],
     ]
     key_figures = TableView(
         w("course_summary_caption"), [w("course_col_fact"), w("course_col_value")], facts,
         [False, True],
     )  # fmt: skip
-    flag_rows = [
-        [r.question_id, _test_name(w, names, r.test),
-         "; ".join(_flag_text(w, f, r) for f in str(r.flags).split(";")), r.source]
-        for r in flagged.itertuples()
-    ]  # fmt: skip
-    sections = [Section(heading=w("course_summary_heading"), tables=[key_figures])]
-    if flag_rows:
-        sections.append(
-            Section(
-                heading=w("course_flagged_heading"),
-                tables=[
-                    TableView(
-                        w("course_flagged_heading"),
-                        [w("course_col_question"), w("course_col_test"),
-                         w("course_col_reason"), w("course_col_source")],
-                        flag_rows,
-                        [False, False, False, False],
-                    )
-                ],
-            )
-        )  # fmt: skip
+    sections = [
+        Section(heading=w("course_summary_heading"), tables=[key_figures]),
+        _flagged(w, names, tables),
+    ]
     return ReportPage(
         title=w("course_summary_title", course=data.course.title),
         language=language,

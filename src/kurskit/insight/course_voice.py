@@ -38,7 +38,7 @@ def feedback(data: CourseData) -> pd.DataFrame:
         whole = latest(given)
         parts = [(ALL_SESSIONS, whole)] + [
             (str(s), latest(given[given["session"] == s]))
-            for s in sorted(set(given["session"].astype(str)) - {SELF_STUDY})
+            for s in sorted(set(map(str, given["session"].unique())) - {SELF_STUDY})
         ]
         for session, part in parts:
             ratings = [r for r in map(_rating, part["response"]) if r is not None]
