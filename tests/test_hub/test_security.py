@@ -238,12 +238,18 @@ def test_the_report_page_is_for_the_courses_instructors(hub: RunningHub) -> None
     status, page = hub.call("GET", url, hub.tokens["alice"])
     assert status == 403 and "only instructors of 'demo'" in str(page)
     # The hub runs the service with the reports (kurskit.answers_service): the instructor
-    # reaches them, and the test course, which is no self-assessment, is named as such.
+    # gets the course report of the test course (no self-assessment), without comments.
+    assert answer(hub, "alice", "p-choice", "a", "report-1")[0] == 200
     status, page = hub.call("GET", url, hub.tokens[INSTRUCTOR])
-    assert status == 404 and "demo has no self-assessment" in str(page)
+    assert status == 200 and "Kursrapport: Demokurs" in str(page)
+    assert "Kommentarer" not in str(page) and "<script" not in str(page)
+    status, page = hub.call("GET", url + "&period=2026-h%C3%B8st", hub.tokens[INSTRUCTOR])
+    assert status == 404 and "demo has no period 2026-høst" in str(page)
     # The coordinators' Voilà dashboard asks the same page with the server's own token.
     instructor = ServiceSink(hub.service, hub.tokens[INSTRUCTOR])
-    framed = report_frame(instructor, "demo", "nb", ["2026-høst"])
-    assert "role='alert'" in framed and "demo has no self-assessment" in framed
+    framed = report_frame(instructor, "demo", "en", [])
+    assert "<iframe" in framed and "Course report: Demokurs" in framed
+    refused = report_frame(instructor, "demo", "nb", ["2026-høst"])
+    assert "role='alert'" in refused and "demo has no period 2026-høst" in refused
     learner = report_frame(ServiceSink(hub.service, hub.tokens["alice"]), "demo", "nb", [])
     assert "only instructors of" in learner

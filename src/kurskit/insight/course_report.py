@@ -115,9 +115,15 @@ class _Names:
 
 
 def course_page(
-    data: CourseData, tables: CourseTables, language: str, source_url: str | None = None
+    data: CourseData,
+    tables: CourseTables,
+    language: str,
+    source_url: str | None = None,
+    *,
+    with_comments: bool = True,
 ) -> ReportPage:
-    """The course report, in `language`."""
+    """The course report, in `language`; without the comments section when `with_comments`
+    is false (a page for readers who may not see single learners' words)."""
     w = Words(language)
     names = _Names(data, w, source_url)
     sections = [
@@ -130,7 +136,7 @@ def course_page(
         _items(w, names, tables),
         _distractors(w, names, tables),
         _feedback(w, names, tables, data),
-        _comments(w, names, tables),
+        *([_comments(w, names, tables)] if with_comments else []),
         _polls(w, names, tables),
         _how_to_read(w),
     ]
