@@ -255,6 +255,7 @@ def build_book(
     """
     from kurskit.book.handoff import request_build
 
+    refresh_catalog_ratings(courses_dir=Path(courses_dir), book_dir=Path(book_dir))
     arguments: dict[str, Any] = {
         "courses_dir": Path(courses_dir),
         "book_dir": Path(book_dir),
@@ -268,6 +269,43 @@ def build_book(
     from kurskit.book import build_book as build
 
     return build(**arguments)
+
+
+def refresh_catalog_ratings(
+    *,
+    courses_dir: Path = DEFAULT_COURSES_DIR,
+    book_dir: Path = DEFAULT_BOOK_DIR,
+    url: str | None = None,
+) -> dict[str, Any]:
+    """Write the feedback ratings of the courses that show one on their catalog card
+    (`catalog_rating: true` in course.yml; at least five learners) into the book folder, from
+    the answer store. Courses that do not opt in, or have too few ratings, get none. Returns
+    the ratings written (nothing is written, and no store opened, when no course opts in)."""
+    from kurskit.book.ratings import RATINGS_FILE, ShownRating, write_ratings
+    from kurskit.course.loading import find_course_folders, load_course
+
+    opted = [
+        loaded
+        for loaded in (load_course(folder) for folder in find_course_folders(Path(courses_dir)))
+        if loaded.course is not None and loaded.course.catalog_rating
+    ]
+    if not opted:
+        (Path(book_dir) / RATINGS_FILE).unlink(missing_ok=True)
+        return {}
+    from kurskit.insight.ratings import catalog_rating
+
+    store = _sql_store(url)
+    try:
+        found = {
+            loaded.course.slug: rating  # type: ignore[union-attr]
+            for loaded in opted
+            if (rating := catalog_rating(store, loaded)) is not None
+        }
+    finally:
+        store.close()
+    shown = {slug: ShownRating(r.mean, r.learners, r.scale) for slug, r in found.items()}
+    write_ratings(Path(book_dir), shown)
+    return dict(shown)
 
 
 def serve_book(
@@ -289,6 +327,7 @@ def serve_book(
     """
     from kurskit.book.serving import serve_book as serve
 
+    refresh_catalog_ratings(courses_dir=Path(courses_dir), book_dir=Path(book_dir))
     serve(
         courses_dir=Path(courses_dir),
         book_dir=Path(book_dir),

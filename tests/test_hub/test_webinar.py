@@ -126,6 +126,9 @@ def test_session_answers_stay_in_the_store_tagged(hub: RunningHub) -> None:
     assert status == 200
     tagged = {session_of(row["idempotency_key"]) for row in _jsonl(rows)}
     assert session_id("lesson.md") in tagged
+    # The quick poll's prompt and options are kept, so the course report can name them.
+    status, page = hub.call("GET", hub.service + "insight?course=demo", hub.tokens[INSTRUCTOR])
+    assert status == 200 and "Kaffe?" in page and "<th scope=\"row\">" in page
 
 
 def _jsonl(text: Any) -> list[dict[str, Any]]:

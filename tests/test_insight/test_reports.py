@@ -271,3 +271,14 @@ def test_the_course_funnel_agrees_with_the_progress_rule(demo: dict[str, Any]) -
     named = yaml.safe_load((demo["courses"] / "cohorts.yml").read_text("utf-8"))
     cohorts = funnel[(funnel["cohort"] != "*") & (funnel["stage"] == "enrolled")]
     assert set(cohorts["cohort"]) == set(named) and len(named) > 5
+
+
+def test_webinar_quick_polls_show_their_prompt_and_options(demo: dict[str, Any]) -> None:
+    polls = pd.read_csv(demo["folder"] / "course" / "polls.csv", keep_default_na=False)
+    quick = polls[polls["question_id"].str.endswith("-quick-1")]
+    assert len(set(quick["session"])) > 5  # one start webinar per cohort
+    assert set(quick["text"]) == {"Hver dag", "Hver uke", "Sjeldnere", "Aldri"}
+    assert set(quick["prompt"]) == {"Hvor ofte hjelper du lånere med å vurdere en kilde?"}
+    shown = quick[quick["hidden"] == ""]
+    totals = shown.assign(share=shown["share"].astype(float)).groupby("session")["share"].sum()
+    assert ((totals - 1).abs() < 1e-5).all()  # a single-choice poll's shares add up

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
+from babel.numbers import format_decimal
+
 from kurskit.book.feeds import catalog_entry
+from kurskit.book.ratings import ShownRating
 from kurskit.book.settings import BookSettings
 from kurskit.course.digcomp import competences
 from kurskit.course.model import Course, Level
@@ -17,8 +20,11 @@ def raw_html(html: str) -> str:
     return f"```{{raw}} html\n{html}\n```\n"
 
 
-def catalog_page(settings: BookSettings, courses: list[Course]) -> str:
-    """The landing page: every published course, filterable without a server."""
+def catalog_page(
+    settings: BookSettings, courses: list[Course], ratings: dict[str, ShownRating] | None = None
+) -> str:
+    """The landing page: every published course, filterable without a server; a course that
+    opts in (`catalog_rating`) shows its feedback rating when `ratings` has one."""
     lang = settings.language
 
     def t(key: str, **values: object) -> str:
@@ -52,7 +58,9 @@ def catalog_page(settings: BookSettings, courses: list[Course]) -> str:
             ),
         ]
     )
-    cards = "\n".join(_card(settings, course) for course in courses)
+    cards = "\n".join(
+        _card(settings, course, (ratings or {}).get(course.slug)) for course in courses
+    )
     shown = escape(translate("courses_shown", lang, count=len(courses), total=len(courses)))
     # catalog.js fills the placeholders in again when the filters change
     template = escape(translate("courses_shown", lang, count="{count}", total="{total}"))
@@ -74,7 +82,7 @@ def _select(name: str, label: str, all_label: str, options: list[tuple[str, str]
     )
 
 
-def _card(settings: BookSettings, course: Course) -> str:
+def _card(settings: BookSettings, course: Course, rating: ShownRating | None = None) -> str:
     lang = settings.language
     entry = catalog_entry(settings, course)
     facts = [
@@ -91,6 +99,10 @@ def _card(settings: BookSettings, course: Course) -> str:
         (translate("fact_owners", lang), ", ".join(o.name for o in course.owners)),
         (translate("fact_review", lang), course.review_by.isoformat()),
     ]
+    if rating is not None and course.catalog_rating:
+        mean = format_decimal(round(rating.mean, 1), "0.0", locale=lang)
+        shown = translate("rating_value", lang, mean=mean, scale=rating.scale, n=rating.learners)
+        facts.append((translate("fact_rating", lang), shown))
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
     return (
         f'<li class="kk-card" data-language="{course.language}" data-level="{course.level.value}"'

@@ -19,6 +19,7 @@ import yaml
 from kurskit.book.feeds import atom_feed, catalog_json
 from kurskit.book.launch import app_url, launch_buttons, live_url
 from kurskit.book.pages import catalog_page, course_page
+from kurskit.book.ratings import read_ratings
 from kurskit.book.result import BookSourceError
 from kurskit.book.search import search_language
 from kurskit.book.settings import BookSettings
@@ -124,7 +125,7 @@ def generate_project(
                 ],
             }
         )
-    write("index.md", catalog_page(settings, project.courses))
+    write("index.md", catalog_page(settings, project.courses, read_ratings(book_dir)))
     write(
         "_toc.yml",
         yaml.safe_dump(

@@ -199,6 +199,12 @@ class Course(Strict):
         description="For a self-assessment: its background questions and what counts as a "
         "high self-rating (optional).",
     )
+    catalog_rating: bool = Field(
+        default=False,
+        description="Show the mean course feedback rating on the course's catalog card in "
+        "the book, once at least five learners gave one (read from the answer store when "
+        "`kurskit book build` runs).",
+    )
 
     @field_validator("competences")
     @classmethod

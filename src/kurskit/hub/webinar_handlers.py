@@ -185,6 +185,10 @@ class ControlHandler(WebinarHandler):
             raise RefusedError(400, str(error)) from None
         spec = spec.model_copy(update={"id": f"{session.session_id}-{spec.id}"})
         self.desk.keys.add(session.course, KeyedQuestion(session.module, spec))
+        # Kept in the store too, so the course report can show its prompt and options.
+        self.desk.store.keep_question(
+            course=session.course, module=session.module, spec=spec.model_dump(mode="json")
+        )
         return spec
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kurskit.course.loading import LoadedCourse, display
 from kurskit.course.model import Course
-from kurskit.course.questions import Question
-from kurskit.insight.store_rows import course_rows
+from kurskit.course.questions import Question, parse_question
+from kurskit.insight.store_rows import course_rows, sql_text
 from kurskit.insight.survey_data import NOT_GIVEN, synthetic_description
 from kurskit.store.periods import list_periods
 from kurskit.store.progress import course_facts
@@ -65,6 +65,8 @@ class CourseData:
     periods: list[str] | None
     certified: frozenset[str] | None  # learners with a valid certificate (None: not known)
     synthetic: str | None
+    #: Questions asked on the spot in live sessions (quick polls), by id: not in the source.
+    asked: dict[str, Question] = field(default_factory=dict)
 
     def item(self, question_id: str) -> Item:
         return next(i for i in self.items if i.spec.id == question_id)
@@ -109,7 +111,7 @@ def load_course_answers(
     ]  # fmt: skip
     where = "status <> 'invalid'"
     if periods:  # names checked above against the store's own
-        where += " AND period IN (" + ", ".join(_quoted(p) for p in periods) + ")"
+        where += " AND period IN (" + ", ".join(sql_text(p) for p in periods) + ")"
     frame = course_rows(store, course.slug, columns, where)
     if cohort is not None:
         frame = frame[frame["learner"].map(membership).eq(cohort)]
@@ -126,12 +128,20 @@ def load_course_answers(
         periods=list(periods) if periods else None,
         certified=frozenset(certified) if certified is not None else None,
         synthetic=synthetic_description(store, course.slug),
+        asked=_asked(store, course.slug),
     )
 
 
-def _quoted(name: str) -> str:
-    """A period name as an SQL string (names are checked against PERIOD_NAME when opened)."""
-    return "'" + name.replace("'", "''") + "'"
+def _asked(store: SqlAnswerStore, course: str) -> dict[str, Question]:
+    """The quick polls the store kept for the course (one it cannot read is left out)."""
+    found: dict[str, Question] = {}
+    for _, data in store.kept_questions(course):
+        try:
+            spec = parse_question(data)
+        except ValueError:
+            continue
+        found[spec.id] = spec
+    return found
 
 
 def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str]) -> pd.DataFrame:

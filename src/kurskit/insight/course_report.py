@@ -583,7 +583,7 @@ def _polls(w: Words, names: _Names, tables: CourseTables) -> Section:
         return Section(heading=heading, paragraphs=[w("course_no_polls")])
     rows = [
         [
-            f"{names.session(r.session)} · {r.question_id}",
+            f"{names.session(r.session)} · {_short(r.prompt) or r.question_id}",
             r.text,
             *_hidden_or(w, r.hidden, [w.count(r.n), w.count(r.chosen), w.share(r.share)]),
         ]
@@ -597,6 +597,12 @@ def _polls(w: Words, names: _Names, tables: CourseTables) -> Section:
         [False, False, True, True, True],
     )  # fmt: skip
     return Section(heading=heading, paragraphs=[w("course_polls_text")], tables=[view])
+
+
+def _short(text: str, length: int = 80) -> str:
+    """A prompt on one line, cut at a word when long."""
+    flat = " ".join(str(text).replace("*", "").split())
+    return flat if len(flat) <= length else flat[: flat.rfind(" ", 0, length)] + " …"
 
 
 def _how_to_read(w: Words) -> Section:

@@ -95,16 +95,16 @@ def comments(data: CourseData, containing: str | None = None) -> pd.DataFrame:
 
 def polls(data: CourseData) -> pd.DataFrame:
     """Results of the course's polls (over everyone) and of every question answered in a live
-    session (per session): per option, learners choosing it and their share. A quick poll
-    typed in a session shows its option ids. Fewer than the minimum answers show no figures."""
-    specs = {i.spec.id: i.spec for i in data.items}
+    session (per session), quick polls typed on the spot included: per option, learners
+    choosing it and their share. Fewer than the minimum answers show no figures."""
+    specs = {**data.asked, **{i.spec.id: i.spec for i in data.items}}
     rows: list[dict[str, Any]] = []
     answers = data.answers
     live = answers[answers["session"] != SELF_STUDY]
     parts: list[tuple[str, str, pd.DataFrame]] = [
         (ALL_SESSIONS, question, latest(answers[answers["question_id"] == question]))
         for question, spec in specs.items()
-        if isinstance(spec, Poll)
+        if isinstance(spec, Poll) and question not in data.asked
     ]
     for (session, question), part in live.groupby(["session", "question_id"], observed=True):
         parts.append((str(session), str(question), latest(part)))

@@ -22,7 +22,13 @@ from kurskit.course.digcomp import area_of
 from kurskit.course.loading import find_course_folders, load_course
 from kurskit.course.model import COURSE_FILE, Status
 from kurskit.course.questions import Likert, Poll
-from kurskit.insight.demo_attempts import TAKERS, WEBINAR_SHARE, Taker, attempt_rows
+from kurskit.insight.demo_attempts import (
+    TAKERS,
+    WEBINAR_SHARE,
+    Taker,
+    attempt_rows,
+    quick_poll_rows,
+)
 from kurskit.insight.survey_data import synthetic_key
 from kurskit.progress import ProgressCallback
 from kurskit.store.records import ANSWER_COLUMNS, session_id
@@ -188,8 +194,12 @@ def _write_attempts(
             connection.execute(delete(answers).where(answers.c.course == demo_slug))
             _mark_synthetic(connection, demo_slug, mark)
             rows = list(attempt_rows(loaded, takers, rng))
+            asked, polled = quick_poll_rows(demo_slug, first_module, takers, rng)
+            rows.extend(polled)
             for chunk in range(0, len(rows), 50_000):
                 connection.execute(insert(answers), rows[chunk : chunk + 50_000])
+        for spec in asked.values():
+            store.keep_question(course=demo_slug, module=first_module, spec=spec)
         count += len(rows)
     return count, cohorts
 

@@ -24,6 +24,7 @@ from kurskit.course.questions import (
     ShortText,
     SingleChoice,
     TrueFalse,
+    parse_question,
 )
 from kurskit.course.scoring import score
 from kurskit.store.records import SESSION_KEY_PREFIX
@@ -94,6 +95,51 @@ def attempt_rows(
             when += dt.timedelta(minutes=float(rng.uniform(0.5, 4)))
             live = taker.session is not None and module == first_module
             yield from _answers(course.slug, module, spec, position, taker, when, live, rng)
+
+
+#: The quick poll each start webinar opens first (typed on the spot by the instructor).
+QUICK_POLL = {
+    "type": "poll",
+    "prompt": "Hvor ofte hjelper du lånere med å vurdere en kilde?",
+    "options": ["Hver dag", "Hver uke", "Sjeldnere", "Aldri"],
+}
+
+
+def quick_poll_rows(
+    slug: str, module: str, takers: Sequence[Taker], rng: np.random.Generator
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Each session's quick poll (its spec, by id, as the hub keeps it) and the answers of the
+    takers who joined it."""
+    specs: dict[str, dict[str, Any]] = {}
+    rows = []
+    for taker in takers:
+        if taker.session is None:
+            continue
+        question = f"{taker.session}-quick-1"
+        data = specs.setdefault(question, {"id": question, **QUICK_POLL})
+        spec = parse_question(data)
+        assert isinstance(spec, Poll)
+        option = str(rng.choice(spec.option_ids, p=[0.2, 0.45, 0.3, 0.05]))
+        result = score(spec, option)
+        rows.append(
+            {
+                "course": slug,
+                "module": module,
+                "question_id": question,
+                "learner": taker.learner,
+                "attempt": 1,
+                "response": json.dumps(option),
+                "score": result.score,
+                "max_score": result.max,
+                "correct": result.correct,
+                "status": result.status,
+                "timestamp": taker.start,
+                "idempotency_key": f"{taker.learner}/{SESSION_KEY_PREFIX}{taker.session}:0:"
+                f"demo/{question}",
+                "period": None,
+            }
+        )
+    return specs, rows
 
 
 def _stop(taker: Taker, modules: int, rng: np.random.Generator) -> int:

@@ -31,3 +31,9 @@ def course_rows(
     finally:
         connection.close()
     return pd.DataFrame(rows, columns=list(columns))
+
+
+def sql_text(value: str) -> str:
+    """A value as an SQL string literal, for names already checked against the course or store
+    (question ids, period names) that a report puts in `where`."""
+    return "'" + value.replace("'", "''") + "'"

@@ -146,6 +146,11 @@ class AnswerStore(Protocol):
         """Whether `release_feedback` was called for this module."""
         ...
 
+    def keep_question(self, *, course: str, module: str, spec: Mapping[str, Any]) -> None:
+        """Keep a question asked on the spot (a quick poll in a session), so that reports can
+        show its prompt and options: its spec holds no answer key."""
+        ...
+
     def close(self) -> None:
         """Let go of the store's connections."""
         ...

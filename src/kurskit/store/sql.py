@@ -222,6 +222,31 @@ class SqlAnswerStore:
         with self.engine.connect() as connection:
             return connection.execute(query).first() is not None
 
+    def keep_question(self, *, course: str, module: str, spec: Mapping[str, Any]) -> None:
+        """Keep a question asked on the spot (the same question twice is kept once)."""
+        key = kept_question_key(course, str(spec["id"]))
+        value = json.dumps({"course": course, "module": module, "spec": dict(spec)})
+        insert = _dialect_insert(self.engine.dialect.name)(meta)
+        with self.engine.begin() as connection:
+            connection.execute(insert.values(key=key, value=value).on_conflict_do_nothing())
+
+    def kept_questions(self, course: str) -> list[tuple[str, dict[str, Any]]]:
+        """(module, spec) of every question kept for `course`."""
+        query = select(meta.c.value).where(meta.c.key.startswith(KEPT_QUESTION_PREFIX))
+        with self.engine.connect() as connection:
+            kept = [json.loads(value) for value in connection.scalars(query)]
+        return [(k["module"], k["spec"]) for k in kept if k.get("course") == course]
+
+
+#: Meta keys of questions asked on the spot start with this, then a hash of course and id.
+KEPT_QUESTION_PREFIX = "question:"
+
+
+def kept_question_key(course: str, question_id: str) -> str:
+    """The meta key of a kept question (hashed: course and id may be long together)."""
+    digest = hashlib.sha256(f"{course}\n{question_id}".encode()).hexdigest()[:40]
+    return f"{KEPT_QUESTION_PREFIX}{digest}"
+
 
 def _dialect_insert(dialect: str) -> Any:
     if dialect == "sqlite":
