@@ -109,7 +109,12 @@ def report(make_course: CourseFactory, tmp_path: Path) -> dict[str, Any]:
     )  # fmt: skip
     assert said.exit_code == 0, said.output
     tables = {p.stem: pd.read_csv(p, keep_default_na=True) for p in out.glob("*.csv")}
-    return {"out": out, "tables": tables, "said": said.output}
+    return {
+        "out": out,
+        "tables": tables,
+        "said": said.output,
+        "args": [str(folder), "--store", url, "--cohorts", str(cohorts)],
+    }
 
 
 def test_the_funnel_counts_who_started_finished_and_passed(report: dict[str, Any]) -> None:
@@ -222,3 +227,21 @@ def test_the_thirds_split_by_course_result() -> None:
     )
     upper, lower = thirds(Results(table))
     assert upper == {"x0", "x3"} and lower == {"x1", "x5"}
+
+
+def test_one_cohort_alone_and_clear_errors(report: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "cohort-a"
+    said = runner.invoke(app, ["insight", "course", *report["args"], "--cohort", "a",
+                               "--out", str(out)])  # fmt: skip
+    assert said.exit_code == 0, said.output
+    funnel = pd.read_csv(out / "funnel.csv")
+    # Three learners: even the whole report's figures are hidden, and the page says why.
+    assert set(funnel["hidden"]) == {"small"} and funnel["n"].isna().all()
+    assert "kohorten a" in (out / "report.html").read_text("utf-8")
+    for extra, message in [
+        (["--cohort", "zzz"], "no cohort 'zzz' is known; the cohorts: a, b"),
+        (["--period", "2030-vår"], "demo has no period 2030-vår; its periods: none"),
+    ]:
+        said = runner.invoke(app, ["insight", "course", *report["args"], *extra,
+                                   "--out", str(tmp_path / "x")])  # fmt: skip
+        assert said.exit_code == 1 and message in said.output, said.output
