@@ -16,7 +16,9 @@ __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "translate"]
 @cache
 def _messages() -> dict[str, dict[str, str]]:
     text = files("kurskit.i18n").joinpath("messages.yml").read_text("utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    # libyaml's loader when PyYAML has it: the catalogue is read on every report's first page.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: dict[str, dict[str, str]] = yaml.load(text, Loader=loader)
     return data
 
 

@@ -10,7 +10,15 @@ import pandas as pd
 
 from kurskit.course.loading import LoadedCourse, display
 from kurskit.course.model import Course
-from kurskit.course.questions import Question, parse_question
+from kurskit.course.questions import (
+    ChoiceBase,
+    CourseFeedback,
+    Likert,
+    Poll,
+    Question,
+    TrueFalse,
+    parse_question,
+)
 from kurskit.insight.store_rows import course_rows, sql_text
 from kurskit.insight.survey_data import NOT_GIVEN, synthetic_description
 from kurskit.store.periods import list_periods
@@ -18,6 +26,8 @@ from kurskit.store.progress import course_facts
 from kurskit.store.records import SESSION_KEY_PREFIX, session_of
 from kurskit.store.sql import SqlAnswerStore
 
+#: The questions whose responses a report reads: options, a scale position or a rating.
+WORDED = (ChoiceBase, TrueFalse, Poll, Likert, CourseFeedback)
 #: Where a learner without a cohort is counted, and an answer not given in a live session.
 NO_COHORT = NOT_GIVEN
 SELF_STUDY = ""
@@ -51,8 +61,9 @@ class Item:
 class CourseData:
     """The answers of one course, ready for its report.
 
-    `answers`: learner, module (the module file), question_id, attempt, response (JSON text),
-    score, max_score, correct, status, timestamp (UTC), period, session (SELF_STUDY when not
+    `answers`: learner, module (the module file), question_id, attempt, response (JSON text;
+    None for questions without options or a rating, unless answered live), score, max_score,
+    scored (a final score, not pending), timestamp (UTC), session (SELF_STUDY when not
     given in a live session), and cohort (NO_COHORT when the learner is in none, or when no
     cohorts are known). Invalid answers are left out; learners are pseudonyms.
     """
@@ -105,14 +116,21 @@ def load_course_answers(
                 f"{course.slug} has no period {', '.join(unknown)}; "
                 f"its periods: {', '.join(known_periods) or 'none'}"
             )
-    columns = [
-        "learner", "module", "question_id", "attempt", "response", "score", "max_score",
-        "status", "timestamp", "idempotency_key",
-    ]  # fmt: skip
+    items = _items(loaded)
+    worded = [i.spec.id for i in items if isinstance(i.spec, WORDED)]
+    columns = ["learner", "module", "question_id", "attempt", "score", "max_score", "timestamp"]
+    live = f"idempotency_key LIKE '%{SESSION_KEY_PREFIX}%'"
+    computed = {
+        # Only what a report reads: a response to a question with options or a rating (and
+        # every live one: quick polls are in no source), a key only to name a session.
+        "response": f"CASE WHEN {live} OR question_id IN ({_sql_list(worded)}) THEN response END",
+        "scored": "CASE WHEN status = 'scored' THEN 1 ELSE 0 END",
+        "live_key": f"CASE WHEN {live} THEN idempotency_key END",
+    }
     where = "status <> 'invalid'"
     if periods:  # names checked above against the store's own
         where += " AND period IN (" + ", ".join(sql_text(p) for p in periods) + ")"
-    frame = course_rows(store, course.slug, columns, where)
+    frame = course_rows(store, course.slug, columns, where, computed)
     if cohort is not None:
         frame = frame[frame["learner"].map(membership).eq(cohort)]
     if frame.empty:
@@ -121,7 +139,7 @@ def load_course_answers(
     frame = _tidy(frame, facts.module, membership)
     return CourseData(
         course=course,
-        items=_items(loaded),
+        items=items,
         answers=frame,
         cohorts_known=bool(membership),
         cohort=cohort,
@@ -144,6 +162,11 @@ def _asked(store: SqlAnswerStore, course: str) -> dict[str, Question]:
     return found
 
 
+def _sql_list(values: list[str]) -> str:
+    """Values for an SQL IN (…): at least one, so that an empty list matches nothing."""
+    return ", ".join(sql_text(v) for v in values) or "''"
+
+
 def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str]) -> pd.DataFrame:
     """Module files for the names answers give, sessions from keys, cohorts, proper types."""
     # Text columns as categories first: every mapping after this works on the few distinct
@@ -154,8 +177,8 @@ def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str])
     for name in frame["module"].cat.categories:
         found = module_of(name)  # type: ignore[operator]
         modules[name] = found.file if found is not None else name
-    keys = frame["idempotency_key"]
-    live = keys.str.contains(SESSION_KEY_PREFIX, regex=False)
+    keys = frame["live_key"]
+    live = keys.notna()
     session = pd.Series(SELF_STUDY, index=frame.index, dtype=object)
     session[live] = keys[live].map(lambda key: session_of(key) or SELF_STUDY)
     frame = frame.assign(
@@ -165,7 +188,8 @@ def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str])
         max_score=pd.to_numeric(frame["max_score"]),
         session=session.astype("category"),
         cohort=frame["learner"].map(lambda learner: membership.get(learner, NO_COHORT)),
-    ).drop(columns="idempotency_key")
+        scored=frame["scored"].astype(bool),
+    ).drop(columns="live_key")
     frame["cohort"] = frame["cohort"].astype("category")
     return frame.reset_index(drop=True)
 

@@ -16,12 +16,17 @@ from kurskit.insight.course_progress import Results, assessment_items, first, la
 from kurskit.insight.item_stats import item_statistics, random_guess_score, test_statistics
 from kurskit.insight.suppression import MINIMUM_GROUP
 
+#: Learners and picks by (question, group[, option]), for every choice question at once.
+Counts = dict[tuple[str, ...], int]
 #: The test of the graded assessment questions; practice tests are named by their module.
 ASSESSMENT = "assessment"
 #: Flag thresholds on the facility index and the discrimination index.
 TOO_EASY = 0.9
 TOO_HARD = 0.2
 WEAK = 0.2
+#: How much more often the upper third must pick a wrong option than the lower third for a
+#: flag (5 percentage points: smaller gaps are mostly chance in a course's numbers).
+STRONG_PICK_GAP = 0.05
 TEST_FIGURES = (
     "mean", "median", "sd", "skewness", "kurtosis", "alpha", "error_ratio", "standard_error",
 )  # fmt: skip
@@ -58,7 +63,7 @@ def item_analysis(data: CourseData) -> tuple[pd.DataFrame, pd.DataFrame]:
         ids = [i.spec.id for i in items]
         answers = data.answers[data.answers["question_id"].isin(ids)]
         chosen = latest(answers) if basis == "latest" else first(answers)
-        chosen = chosen[chosen["score"].notna() & (chosen["status"] == "scored")]
+        chosen = chosen[chosen["score"].notna() & chosen["scored"]]
         matrix = chosen.pivot_table(
             index="learner", columns="question_id", values="score", aggfunc="first", observed=True
         )
@@ -149,7 +154,7 @@ def thirds(results: Results) -> tuple[set[str], set[str]]:
 def distractors(data: CourseData, results: Results) -> pd.DataFrame:
     """For each choice question, first and latest attempts: the share of learners picking each
     option, overall and in the upper and lower third of the course result. Flagged: an option
-    nobody picks, and a wrong option strong learners pick more often than weak ones."""
+    nobody picks, and a wrong option strong learners pick clearly more often than weak ones."""
     upper, lower = thirds(results)
     rows: list[dict[str, Any]] = []
     choice = [
@@ -157,41 +162,54 @@ def distractors(data: CourseData, results: Results) -> pd.DataFrame:
     ]
     answers = data.answers[data.answers["question_id"].isin([i.spec.id for i in choice])]
     for basis, chosen in (("first", first(answers)), ("latest", latest(answers))):
-        grouped = dict(tuple(chosen.groupby("question_id", observed=True)))
+        counts = _pick_counts(chosen, upper, lower)
         for item in choice:
-            part = grouped.get(item.spec.id)
-            if part is None or part.empty:
-                continue
-            rows.extend(_option_rows(item, basis, part, upper, lower))
+            rows.extend(_option_rows(item, basis, counts))
     return pd.DataFrame(rows)
 
 
-def _option_rows(
-    item: Item, basis: str, part: pd.DataFrame, upper: set[str], lower: set[str]
-) -> Iterable[dict[str, Any]]:
+def _pick_counts(chosen: pd.DataFrame, upper: set[str], lower: set[str]) -> Counts:
+    """Counts of one table, for every question at once: learners per (question, group) and
+    picks per (question, group, option); group is "" for everyone, "upper" or "lower"."""
+    group = np.where(
+        chosen["learner"].isin(upper), "upper", np.where(chosen["learner"].isin(lower), "lower", "")
+    )
     # A choice question has few distinct responses: each is parsed once.
-    parsed = {r: _picked(r) for r in part["response"].unique()}
-    picks = part[["learner"]].assign(option=part["response"].map(parsed)).explode("option")
-    learners = part["learner"]
-    in_upper = learners.isin(upper).to_numpy()
-    in_lower = learners.isin(lower).to_numpy()
-    n, n_upper, n_lower = len(part), int(in_upper.sum()), int(in_lower.sum())
+    parsed = {r: _picked(r) for r in chosen["response"].unique()}
+    learners = pd.DataFrame(
+        {"question_id": chosen["question_id"].astype(str).to_numpy(), "group": group}
+    )
+    picks = learners.assign(option=chosen["response"].map(parsed).to_numpy()).explode("option")
+    counts: Counts = {}
+    for frame, keys in ((learners, ["question_id"]), (picks, ["question_id", "option"])):
+        for key, size in frame.groupby(keys).size().items():
+            whole = key if isinstance(key, tuple) else (key,)
+            counts[(whole[0], "", *whole[1:])] = int(size)
+        thirds_only = frame[frame["group"] != ""]
+        for key, size in thirds_only.groupby([keys[0], "group", *keys[1:]]).size().items():
+            counts[tuple(key)] = int(size)
+    return counts
+
+
+def _option_rows(item: Item, basis: str, counts: Counts) -> Iterable[dict[str, Any]]:
+    question = item.spec.id
+    n = counts.get((question, ""), 0)
+    if not n:
+        return
+    n_upper, n_lower = counts.get((question, "upper"), 0), counts.get((question, "lower"), 0)
     thirds_shown = min(n_upper, n_lower) >= MINIMUM_GROUP
-    chosen = picks["option"].value_counts()
-    by_upper = picks[picks["learner"].isin(upper)]["option"].value_counts()
-    by_lower = picks[picks["learner"].isin(lower)]["option"].value_counts()
     shown = n >= MINIMUM_GROUP
     for option, text, right in _options(item.spec):
-        count = int(chosen.get(option, 0))
-        up = by_upper.get(option, 0) / n_upper if thirds_shown else np.nan
-        low = by_lower.get(option, 0) / n_lower if thirds_shown else np.nan
+        count = counts.get((question, "", option), 0)
+        up = counts.get((question, "upper", option), 0) / n_upper if thirds_shown else np.nan
+        low = counts.get((question, "lower", option), 0) / n_lower if thirds_shown else np.nan
         flag = ""
         if shown and count == 0:
             flag = "unpicked"
-        elif not right and thirds_shown and up > low:
+        elif not right and thirds_shown and up - low >= STRONG_PICK_GAP:
             flag = "strong_pick_wrong"
         yield {
-            "question_id": item.spec.id,
+            "question_id": question,
             "module": item.module,
             "basis": basis,
             "option": option,

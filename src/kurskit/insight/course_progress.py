@@ -63,9 +63,9 @@ def course_results(data: CourseData) -> Results:
     graded = assessment_items(data)
     answers = data.answers[data.answers["question_id"].isin(graded)]
     final = latest(answers)
-    final = final[final["score"].notna() & (final["status"] == "scored")]
+    final = final[final["score"].notna() & final["scored"]]
     # The first attempt that got a score: a hand-graded reflection's first score is its grade.
-    scored = answers[answers["score"].notna() & (answers["status"] == "scored")]
+    scored = answers[answers["score"].notna() & answers["scored"]]
     early = first(scored)
     rows = []
     totals = final.groupby("learner", observed=True).agg(

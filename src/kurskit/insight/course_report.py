@@ -132,7 +132,7 @@ def course_page(
         _durations(w, names, tables),
         _scores(w, names, tables),
         _flagged(w, names, tables),
-        _tests(w, tables),
+        _tests(w, names, tables),
         _items(w, names, tables),
         _distractors(w, names, tables),
         _feedback(w, names, tables, data),
@@ -398,9 +398,8 @@ def _test_name(w: Words, names: _Names, test: str) -> str:
     return w("course_test_practice", module=names.module(test))
 
 
-def _tests(w: Words, tables: CourseTables) -> Section:
+def _tests(w: Words, names: _Names, tables: CourseTables) -> Section:
     heading = w("course_tests_heading")
-    names_of = {course_items.ASSESSMENT: w("course_test_assessment")}
     rows = []
     for r in tables.tests.itertuples():
         figures = (
@@ -414,7 +413,7 @@ def _tests(w: Words, tables: CourseTables) -> Section:
             ]
         )  # fmt: skip
         rows.append(
-            [names_of.get(r.test, r.test), w.count(r.n), w.count(r.items),
+            [_test_name(w, names, r.test), w.count(r.n), w.count(r.items),
              w.number(r.maximum, "#,##0.#"), *figures]
         )  # fmt: skip
     view = TableView(
@@ -485,7 +484,7 @@ def _distractors(w: Words, names: _Names, tables: CourseTables) -> Section:
         ]["flag"]
         rows.append(
             [
-                f"{r.question_id}: {r.text}" + (" ✓" if r.right else ""),
+                f"{r.question_id}: {_option_text(w, r.option, r.text)}" + (" ✓" if r.right else ""),
                 w.count(cell("n", "first")),
                 w.share(cell("share", "first")),
                 w.share(cell("share", "latest")),
@@ -584,7 +583,7 @@ def _polls(w: Words, names: _Names, tables: CourseTables) -> Section:
     rows = [
         [
             f"{names.session(r.session)} · {_short(r.prompt) or r.question_id}",
-            r.text,
+            _option_text(w, r.option, r.text),
             *_hidden_or(w, r.hidden, [w.count(r.n), w.count(r.chosen), w.share(r.share)]),
         ]
         for r in table.itertuples()
@@ -597,6 +596,11 @@ def _polls(w: Words, names: _Names, tables: CourseTables) -> Section:
         [False, False, True, True, True],
     )  # fmt: skip
     return Section(heading=heading, paragraphs=[w("course_polls_text")], tables=[view])
+
+
+def _option_text(w: Words, option: str, text: str) -> str:
+    """An option as written; a true/false question's two in the page's language."""
+    return w(text) if option == text and text in ("true", "false") else text
 
 
 def _short(text: str, length: int = 80) -> str:
