@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +193,17 @@ def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str])
     ).drop(columns="live_key")
     frame["cohort"] = frame["cohort"].astype("category")
     return frame.reset_index(drop=True)
+
+
+def picked_options(response: str) -> list[str]:
+    """The option ids a stored response picks: one, several, or a true/false answer as
+    `true`/`false` (a Likert answer's scale position as text)."""
+    value = json.loads(response)
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
 
 
 def _items(loaded: LoadedCourse) -> list[Item]:

@@ -3,7 +3,6 @@ reasons, and distractor analysis of choice questions split by the course result'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kurskit.course.questions import CodeExercise, MultipleChoice, SingleChoice, TrueFalse
-from kurskit.insight.course_data import CourseData, Item
+from kurskit.insight.course_data import CourseData, Item, picked_options
 from kurskit.insight.course_progress import Results, assessment_items, first, latest
 from kurskit.insight.item_stats import item_statistics, random_guess_score, test_statistics
 from kurskit.insight.suppression import MINIMUM_GROUP
@@ -134,16 +133,6 @@ def _options(spec: Any) -> list[tuple[str, str, bool]]:
     return [(o.id, o.text, o.id in right) for o in spec.option_list]
 
 
-def _picked(response: str) -> list[str]:
-    """The option ids a stored response picks (true/false as `true`/`false`)."""
-    value = json.loads(response)
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)]
-
-
 def thirds(results: Results) -> tuple[set[str], set[str]]:
     """The upper and lower third of learners by course result (ties by pseudonym order)."""
     ranked = results.table["share"].sort_index().sort_values(kind="stable")
@@ -175,7 +164,7 @@ def _pick_counts(chosen: pd.DataFrame, upper: set[str], lower: set[str]) -> Coun
         chosen["learner"].isin(upper), "upper", np.where(chosen["learner"].isin(lower), "lower", "")
     )
     # A choice question has few distinct responses: each is parsed once.
-    parsed = {r: _picked(r) for r in chosen["response"].unique()}
+    parsed = {r: picked_options(r) for r in chosen["response"].unique()}
     learners = pd.DataFrame(
         {"question_id": chosen["question_id"].astype(str).to_numpy(), "group": group}
     )

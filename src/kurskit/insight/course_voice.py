@@ -17,7 +17,7 @@ from kurskit.course.questions import (
     SingleChoice,
     TrueFalse,
 )
-from kurskit.insight.course_data import SELF_STUDY, CourseData
+from kurskit.insight.course_data import SELF_STUDY, CourseData, picked_options
 from kurskit.insight.course_progress import latest
 from kurskit.insight.suppression import MINIMUM_GROUP
 
@@ -114,7 +114,7 @@ def polls(data: CourseData) -> pd.DataFrame:
             spec, Poll | SingleChoice | MultipleChoice | TrueFalse | Likert
         ):
             continue  # no options to count (numbers, text, feedback)
-        parsed = {r: _choices(r) for r in part["response"].unique()}
+        parsed = {r: picked_options(r) for r in part["response"].unique()}
         picks = [parsed[r] for r in part["response"]]
         n = len(picks)
         shown = n >= MINIMUM_GROUP
@@ -134,15 +134,6 @@ def polls(data: CourseData) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _choices(response: str) -> list[str]:
-    value = json.loads(response)
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)]
 
 
 def _labels(spec: Any, counts: Counter[str]) -> list[tuple[str, str]]:
