@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, insert, select
 from kurskit.atomic import write_text_atomically
 from kurskit.course.digcomp import area_of
 from kurskit.course.loading import find_course_folders, load_course
-from kurskit.course.model import COURSE_FILE, Status
+from kurskit.course.model import COURSE_FILE
 from kurskit.course.questions import Likert, Poll
 from kurskit.insight.demo_attempts import (
     TAKERS,
@@ -38,6 +38,9 @@ from kurskit.store.sql import SqlAnswerStore
 #: The demo course is the bundled survey under this slug, with a made-up list of workplaces.
 DEMO_SUFFIX = "-demo"
 DEMO_PERIODS = ("2024-høst", "2025-høst", "2026-høst")
+#: The published courses the demo staff take (a marked copy each): the bundled course the
+#: course report is shown on. More would only make the demo slower to write.
+ATTEMPTED = ("kildekritikk",)
 #: The demo cohorts (cohort → pseudonyms), written beside the demo courses.
 COHORTS_FILE = "cohorts.yml"
 #: Counties of Norway (2024) and a few municipalities in each; libraries are made up.
@@ -152,7 +155,7 @@ def _write_attempts(
     rng: np.random.Generator,
     report: ProgressCallback,
 ) -> tuple[int, dict[str, list[str]]]:
-    """Attempts at a marked demo copy (in `out`) of every published course beside the survey,
+    """Attempts at a marked demo copy (in `out`) of each course in ATTEMPTED,
     by a share of the demo staff, with their course feedback; the real courses' answers are
     never touched. Each county is a cohort that starts with a webinar. Returns the answers
     written and the cohorts (name → pseudonyms), which are also written to `cohorts.yml`."""
@@ -168,7 +171,7 @@ def _write_attempts(
     for folder in find_course_folders(courses):
         source = load_course(folder)
         course = source.course
-        if course is None or course.status != Status.published or course.survey is not None:
+        if course is None or course.slug not in ATTEMPTED:
             continue
         demo_slug = course.slug + DEMO_SUFFIX
         _marked_copy(folder, out / demo_slug, demo_slug)
