@@ -90,13 +90,16 @@ def check(
     execute: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     today: dt.date | None = None,
+    strict: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> CheckReport:
     """Validate courses and notebooks; with `execute`, also run every notebook in a fresh kernel.
 
     Each path may be a course folder, a folder of course folders (the default: `courses/`), a
     `course.yml`, a folder of loose notebooks (like the widget gallery), or a notebook file.
-    Every problem found is reported, sorted by file, (cell,) and line.
+    Every problem found is reported, sorted by file, (cell,) and line. Authored text is also
+    checked for what a machine can of WCAG 2.1 AA (alt text, link text, heading order, table
+    headers, captions, text in another language); `strict` makes every warning an error.
     """
     from kurskit.course.checking import check_paths
 
@@ -105,6 +108,7 @@ def check(
         execute=execute,
         cell_timeout=cell_timeout,
         today=today,
+        strict=strict,
         on_progress=on_progress,
     )
 

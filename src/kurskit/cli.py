@@ -69,13 +69,22 @@ def check(
     format: Annotated[
         str, typer.Option("--format", help="text for people, json for machines.")
     ] = "text",
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Count every warning (e.g. accessibility) as an error."),
+    ] = False,
 ) -> None:
-    """Validate course files and notebooks; exit code 0 only when there is no error."""
+    """Validate course files and notebooks, and their text's accessibility; exit code 0 only
+    when there is no error."""
     if format not in ("text", "json"):
         raise typer.BadParameter("use text or json", param_hint="--format")
     with ProgressBar(enabled=execute and format == "text") as on_progress:
         report = api.check(
-            paths or [], execute=execute, cell_timeout=timeout, on_progress=on_progress
+            paths or [],
+            execute=execute,
+            cell_timeout=timeout,
+            strict=strict,
+            on_progress=on_progress,
         )
     if format == "json":
         output.print_json(report.to_json())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kurskit.course.accessibility import content_problems
 from kurskit.course.execute import ExecutionSettings
 from kurskit.course.limits import DEFAULT_CELL_TIMEOUT
 from kurskit.course.loading import (
@@ -19,7 +20,11 @@ from kurskit.course.loading import (
 )
 from kurskit.course.notebook import CourseNotebook, load_notebook
 from kurskit.course.problems import Problem, has_errors, sorted_problems
+from kurskit.i18n import translate
 from kurskit.progress import ProgressCallback
+
+#: The output type of a widget: a saved one has no model to show when the notebook reopens.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -65,9 +70,11 @@ def check_paths(
     execute: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     today: dt.date | None = None,
+    strict: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> CheckReport:
-    """Validate courses and notebooks; with `execute`, also run every notebook in a fresh kernel.
+    """Validate courses and notebooks; with `execute`, also run every notebook in a fresh kernel;
+    with `strict`, every warning (e.g. about accessibility) counts as an error.
 
     Each path may be a course folder, a folder of course folders (the default: `courses/`), a
     `course.yml`, a folder of loose notebooks (like the widget gallery), or a notebook file.
@@ -87,6 +94,9 @@ def check_paths(
                 report.courses.append(display(folder))
                 report.problems.extend(loaded.problems)
                 notebooks.extend(loaded.notebooks.values())
+                language = loaded.course.language if loaded.course else None
+                for notebook in loaded.notebooks.values():
+                    report.problems.extend(authored_problems(notebook, language))
         else:
             loose = _loose_notebooks(path)
             if not loose:
@@ -95,12 +105,30 @@ def check_paths(
                 )
             for notebook in loose:
                 report.problems.extend(notebook.problems + duplicate_ids([notebook]))
+                report.problems.extend(authored_problems(notebook, None))
                 notebooks.append(notebook)
     report.notebooks = [nb.display_path for nb in notebooks]
     if execute:
         _execute(notebooks, ExecutionSettings(cell_timeout=cell_timeout), report, on_progress)
+    if strict:
+        report.problems = [replace(p, severity="error") for p in report.problems]
     report.problems = sorted_problems(report.problems)
     return report
+
+
+def authored_problems(notebook: CourseNotebook, language: str | None) -> list[Problem]:
+    """What the author should fix that the model cannot catch: accessibility of the prose, and
+    widget outputs saved into an .ipynb (they show "Error displaying widget" when reopened)."""
+    found = content_problems(notebook, language)
+    if notebook.notebook is not None and notebook.path.suffix == ".ipynb":
+        for number, cell in enumerate(notebook.notebook.cells, start=1):
+            outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
+            if any(WIDGET_VIEW in output.get("data", {}) for output in outputs):
+                message = translate("widget_outputs_stored", language or "en")
+                found.append(
+                    Problem(notebook.display_path, None, "outputs", message, "warning", number)
+                )
+    return found
 
 
 def _loose_notebooks(path: Path) -> list[CourseNotebook]:
