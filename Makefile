@@ -58,12 +58,13 @@ $(DEMO)/reports/survey/report.html: $(DEMO)/answers.sqlite
 	  --courses $(DEMO)/courses --cohorts $(DEMO)/courses/cohorts.yml --comments \
 	  --out $(DEMO)/reports/course
 
-# The courses in JupyterLab with live widgets (for course producers). A double-click opens a
-# MyST module as a notebook and /voila/render/<module> shows it as a Voilà app, through the
-# Jupyter configuration `setup` installs from jupyter-config/ (docs/widgets.md).
+# The repository (courses and the question gallery) in JupyterLab with live widgets, for course
+# producers. A double-click opens a MyST module as a notebook, /voila/render/<path> shows it as
+# a Voilà app, and a save keeps the module's metadata and stores no widget output, through the
+# Jupyter configuration `setup` installs from jupyter-config/ and jupytext.toml (docs/widgets.md).
 lab: setup
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --no-browser $(ROOT_FLAG) \
-		--ServerApp.root_dir=courses --ServerApp.open_browser=False
+		--ServerApp.root_dir=. --ServerApp.open_browser=False
 
 # The whole suite, slow and browser tests included (as CI runs it).
 test: setup

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from kurskit.insight.course_progress import Results
 from kurskit.store.records import Answer
 from kurskit.store.sql import SqlAnswerStore
 from tests.factories import COURSE_YML, CourseFactory, ipynb_with, md_question
+from tests.test_store.conftest import postgres  # noqa: F401 (a fixture)
+from tests.test_store.postgres import Server
 
 runner = CliRunner()
 
@@ -79,13 +82,24 @@ ANSWERS: list[tuple[str, str, str, Any, str | None]] = [
 ]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh store on each backend (the report reads PostgreSQL's times its own way)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'answers.sqlite'}"
+        return
+    server: Server = request.getfixturevalue("postgres")
+    with server.database() as url:
+        yield url
+
+
 @pytest.fixture
-def report(make_course: CourseFactory, tmp_path: Path) -> dict[str, Any]:
+def report(make_course: CourseFactory, tmp_path: Path, store_url: str) -> dict[str, Any]:
     folder = make_course(COURSE, {"test.ipynb": ipynb_with(*GRADED), "eval.md": EVAL})
     loaded = load_course(folder)
     assert loaded.ok, loaded.problems
     specs = {spec.id: spec for _, spec in loaded.questions()}
-    url = f"sqlite:///{tmp_path / 'answers.sqlite'}"
+    url = store_url
     store = SqlAnswerStore.open(url)
     try:
         for number, (learner, module, question, response, session) in enumerate(ANSWERS):

@@ -119,7 +119,7 @@ def load_course_answers(
             )
     items = _items(loaded)
     worded = [i.spec.id for i in items if isinstance(i.spec, WORDED)]
-    columns = ["learner", "module", "question_id", "attempt", "score", "max_score", "timestamp"]
+    columns = ["learner", "module", "question_id", "attempt", "score", "max_score"]
     live = f"idempotency_key LIKE '%{SESSION_KEY_PREFIX}%'"
     computed = {
         # Only what a report reads: a response to a question with options or a rating (and
@@ -127,6 +127,7 @@ def load_course_answers(
         "response": f"CASE WHEN {live} OR question_id IN ({_sql_list(worded)}) THEN response END",
         "scored": "CASE WHEN status = 'scored' THEN 1 ELSE 0 END",
         "live_key": f"CASE WHEN {live} THEN idempotency_key END",
+        "timestamp": _seconds(store),
     }
     where = "status <> 'invalid'"
     if periods:  # names checked above against the store's own
@@ -163,6 +164,15 @@ def _asked(store: SqlAnswerStore, course: str) -> dict[str, Question]:
     return found
 
 
+def _seconds(store: SqlAnswerStore) -> str:
+    """The answer's time as the database reads out fastest: PostgreSQL as seconds since 1970
+    (a driver's timezone-aware datetime per row costs more than the rest of the row), SQLite
+    as the text it stores (pandas parses it in one vectorised step)."""
+    if store.engine.dialect.name == "postgresql":
+        return "CAST(EXTRACT(EPOCH FROM timestamp) AS DOUBLE PRECISION)"
+    return "timestamp"
+
+
 def _sql_list(values: list[str]) -> str:
     """Values for an SQL IN (…): at least one, so that an empty list matches nothing."""
     return ", ".join(sql_text(v) for v in values) or "''"
@@ -184,7 +194,7 @@ def _tidy(frame: pd.DataFrame, module_of: object, membership: Mapping[str, str])
     session[live] = keys[live].map(lambda key: session_of(key) or SELF_STUDY)
     frame = frame.assign(
         module=frame["module"].cat.rename_categories(modules),
-        timestamp=pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601"),
+        timestamp=_times(frame["timestamp"]),
         score=pd.to_numeric(frame["score"], errors="coerce"),
         max_score=pd.to_numeric(frame["max_score"]),
         session=session.astype("category"),
@@ -204,6 +214,13 @@ def picked_options(response: str) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     return [str(value)]
+
+
+def _times(values: pd.Series) -> pd.Series:
+    """UTC times from seconds since 1970 or from ISO 8601 text (see `_seconds`)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return pd.to_datetime(values, unit="s", utc=True)
+    return pd.to_datetime(values, utc=True, format="ISO8601")
 
 
 def _items(loaded: LoadedCourse) -> list[Item]:
