@@ -19,7 +19,7 @@ def pages(built_book: BuiltBook) -> list[str]:
     return sorted(
         str(p.relative_to(html))
         for p in html.rglob("*.html")
-        if not str(p.relative_to(html)).startswith(("_static", "_sources"))
+        if not str(p.relative_to(html)).startswith("_sources")  # every page, _static's too
     )
 
 
@@ -62,9 +62,20 @@ def test_catalog_filters_without_a_server(book_site: str, chromium: Any) -> None
     page.get_by_label("Språk").select_option("sv")
     assert page.locator(".kk-card:visible").count() == 1
     assert page.locator(".kk-count").inner_text() == "Viser 1 av 2 kurs."
+    # The choice is in the address: it survives a reload, and a portal can link to it.
+    assert page.url.endswith("index.html?language=sv")
+    page.reload()
+    assert page.get_by_label("Språk").input_value() == "sv"
+    assert page.locator(".kk-card:visible").count() == 1
     page.get_by_label("Språk").select_option("")
     page.get_by_label("Kompetanse (DigComp 2.2)").select_option("2.2")
     assert page.locator(".kk-card:visible").count() == 1
+    assert page.url.endswith("index.html?competence=2.2")
+    linked = chromium.new_page()
+    linked.goto(f"{book_site}/index.html?competence=2.2&level=nonsense")
+    assert linked.locator(".kk-card:visible").count() == 1
+    assert linked.get_by_label("Nivå").input_value() == ""  # an unknown value is ignored
+    linked.close()
     page.close()
 
 
@@ -85,17 +96,19 @@ def test_no_page_requests_anything_from_elsewhere(
     assert remote == []
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_reports_no_serious_or_critical_wcag_violation(
-    built_book: BuiltBook, book_site: str, chromium: Any
+    built_book: BuiltBook, book_site: str, chromium: Any, scheme: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    page = chromium.new_page()
+    page = chromium.new_page(color_scheme=scheme)  # the theme follows the reader's choice
     found = {}
     checked = pages(built_book)
     for path in checked:
         page.goto(f"{book_site}/{path}", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme, path
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         serious = [
             (v["id"], [n["target"] for n in v["nodes"]][:3])
@@ -107,3 +120,29 @@ def test_axe_reports_no_serious_or_critical_wcag_violation(
     page.close()
     assert len(checked) >= 10
     assert found == {}
+
+
+def test_no_page_logs_an_error_or_asks_for_a_missing_file(
+    built_book: BuiltBook, book_site: str, chromium: Any
+) -> None:
+    page = chromium.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in (
+        "error", "warning") else None)  # fmt: skip
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    for path in pages(built_book):
+        page.goto(f"{book_site}/{path}", wait_until="networkidle")
+    page.close()
+    assert problems == []
+    assert not list(built_book.html.glob("_static/*webpack-macros.html"))  # fragments, no pages
+
+
+def test_the_theme_s_own_words_follow_the_page_language(book_site: str, chromium: Any) -> None:
+    page = chromium.new_page()
+    page.goto(f"{book_site}/index.html")
+    assert page.locator("#pst-skip-link a").text_content() == "Gå til hovedinnholdet"
+    page.close()

@@ -237,6 +237,8 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
                 "html_static_path": [STATIC_DIR],
                 "html_extra_path": [EXTRA_DIR],
                 "html_show_sourcelink": False,
+                # The logo as the site's icon: browsers then ask for no /favicon.ico (a 404).
+                **({"html_favicon": settings.logo} if settings.logo else {}),
                 # Courses have no index entries: the general index was an empty page,
                 # rendered again on every build.
                 "html_use_index": False,

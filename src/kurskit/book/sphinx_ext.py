@@ -13,6 +13,12 @@ from sphinx.application import Sphinx
 
 from kurskit.book.search import remember_stems
 from kurskit.i18n import translate
+from kurskit.languages import LANGUAGES
+
+#: The catalogue's words for the theme's controls that a11y.js names or translates.
+THEME_WORDS = ("toggle_subpages", "skip_to_content")
+#: Template fragments the themes leave in `_static` that are no pages.
+THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 
 
 def _page_language(
@@ -24,6 +30,22 @@ def _page_language(
         if pagename == prefix or pagename.startswith(prefix + "/"):
             context["language"] = language
             return
+
+
+def _no_thebe(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # Jupyter Book always loads sphinx-thebe, which adds its configuration script on every read
+    # (twice on a page: "Identifier 'THEBE_JS_URL' has already been declared") and would fetch
+    # thebe from unpkg.com. kurskit launches the learner edition itself, so none of it is used.
+    def thebe(asset: Any) -> bool:
+        name = str(getattr(asset, "filename", "") or "")
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
+        return "thebe" in name or "THEBE_JS_URL" in body
+
+    for key in ("script_files", "css_files"):
+        if key in context:  # in place: the theme adds this page's scripts to the same list
+            context[key][:] = [asset for asset in context[key] if not thebe(asset)]
 
 
 def _launch_buttons(
@@ -64,11 +86,33 @@ def _notebook_download(
 
 
 def _toggle_label_script(app: Sphinx) -> None:
-    # Read by a11y.js, which names the theme's icon-only toggles for screen readers.
-    label = translate("toggle_subpages", app.config.language or "nb")
+    # Read by a11y.js: words for the theme's own controls that it leaves in English (the skip
+    # link) or without a name (icon-only toggles), in every language, for the page's `lang`.
+    labels = {
+        language: {key: translate(key, language) for key in THEME_WORDS} for language in LANGUAGES
+    }
     app.add_js_file(
-        None, body=f"document.documentElement.dataset.kurskitToggleLabel = {json.dumps(label)};"
+        None,
+        body=f"document.documentElement.dataset.kurskitLabels = {json.dumps(json.dumps(labels))};",
     )
+
+
+def _follow_the_browser(app: Sphinx, config: Any) -> None:
+    # Without a default mode the theme logs "Got invalid theme mode" on every page; "auto"
+    # follows the reader's light or dark preference (both pass axe). The theme reads it from
+    # the page context, not from its options.
+    context = dict(config.html_context or {})
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+    config.html_context = context
+
+
+def _drop_template_fragments(app: Sphinx, exception: Exception | None) -> None:
+    # The themes ship Jinja fragments in their static folders, copied out as if they were
+    # pages (no language, no title, links to "{{ pathto(…) }}"); nothing links to them.
+    if exception is None:
+        for name in THEME_FRAGMENTS:
+            (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
 
 
 def _cache_compiled_templates(app: Sphinx) -> None:
@@ -91,9 +135,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("kurskit/book.js", type="module")
     app.add_js_file("kurskit/catalog.js", type="module")
     app.add_js_file("kurskit/a11y.js", type="module")
+    app.connect("config-inited", _follow_the_browser)
     app.connect("builder-inited", _toggle_label_script)
     app.connect("builder-inited", _cache_compiled_templates)
+    app.connect("build-finished", _drop_template_fragments)
     app.connect("html-page-context", _page_language)
+    app.connect("html-page-context", _no_thebe)
     app.connect("html-page-context", _notebook_download, priority=499)  # before the theme's 501
     app.connect("html-page-context", _launch_buttons, priority=502)  # after the theme's 501
     remember_stems(app)
