@@ -142,7 +142,19 @@ def test_no_page_logs_an_error_or_asks_for_a_missing_file(
 
 
 def test_the_theme_s_own_words_follow_the_page_language(book_site: str, chromium: Any) -> None:
+    from kurskit.i18n import catalogue
+
+    english = {v for k, v in catalogue("en").items() if k.startswith("theme_")}
+    left_in_english = """(english) => [...document.querySelectorAll("*")].flatMap((e) =>
+        ["aria-label", "title", "placeholder"].map((a) => e.getAttribute(a))
+        .concat(e.closest("article") ? [] : [...e.childNodes].filter((n) => n.nodeType === 3)
+        .map((n) => n.textContent.trim()))).filter((v) => v && english.includes(v.trim()))"""
     page = chromium.new_page()
     page.goto(f"{book_site}/index.html")
     assert page.locator("#pst-skip-link a").text_content() == "Gå til hovedinnholdet"
+    assert page.evaluate(left_in_english, sorted(english)) == []
+    page.goto(f"{book_site}/courses/hemligt/index.html")  # a Swedish course's page
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#pst-skip-link a").text_content() == "Gå till huvudinnehållet"
+    assert page.evaluate(left_in_english, sorted(english)) == []
     page.close()

@@ -12,11 +12,11 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
 from kurskit.book.search import remember_stems
-from kurskit.i18n import translate
+from kurskit.i18n import catalogue, translate
 from kurskit.languages import LANGUAGES
 
-#: The catalogue's words for the theme's controls that a11y.js names or translates.
-THEME_WORDS = ("toggle_subpages", "skip_to_content")
+#: The catalogue's keys of the theme's own words (English there, as the theme writes them).
+THEME_PREFIX = "theme_"
 #: Template fragments the themes leave in `_static` that are no pages.
 THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 
@@ -86,10 +86,18 @@ def _notebook_download(
 
 
 def _toggle_label_script(app: Sphinx) -> None:
-    # Read by a11y.js: words for the theme's own controls that it leaves in English (the skip
-    # link) or without a name (icon-only toggles), in every language, for the page's `lang`.
+    # Read by a11y.js: a name for the theme's icon-only toggles, and the theme's own words
+    # (which it has in English only) in the page's language, for every language a page has.
     labels = {
-        language: {key: translate(key, language) for key in THEME_WORDS} for language in LANGUAGES
+        language: {
+            "toggle_subpages": translate("toggle_subpages", language),
+            "theme": {
+                translate(key, "en"): translate(key, language)
+                for key in catalogue("en")
+                if key.startswith(THEME_PREFIX)
+            },
+        }
+        for language in LANGUAGES
     }
     app.add_js_file(
         None,
