@@ -98,3 +98,17 @@ def test_saved_widget_outputs_are_named(make_course: CourseFactory) -> None:
     stored = [p for p in report.warnings if p.field == "outputs"]
     assert [(p.file.endswith("test.ipynb"), p.cell) for p in stored] == [(True, 2)]
     assert "Error displaying widget" in stored[0].message
+
+
+def test_an_error_elsewhere_in_course_yml_does_not_change_the_checks(
+    make_course: CourseFactory,
+) -> None:
+    from tests.factories import COURSE_YML
+
+    broken = COURSE_YML.replace("level: foundation", "level: middels")
+    folder = make_course(broken, {"lesson.md": BAD})
+    report = api.check([folder])
+    assert report.errors  # the level
+    lesson = [p for p in report.warnings if p.file.endswith("lesson.md")]
+    assert len(lesson) == 9 and any(p.field == "lang" for p in lesson)
+    assert any("Lenketeksten «klikk her»" in p.message for p in lesson)  # still in nb

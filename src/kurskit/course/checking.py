@@ -20,7 +20,9 @@ from kurskit.course.loading import (
 )
 from kurskit.course.notebook import CourseNotebook, load_notebook
 from kurskit.course.problems import Problem, has_errors, sorted_problems
+from kurskit.course.yamlsource import load_plain
 from kurskit.i18n import translate
+from kurskit.languages import LANGUAGES
 from kurskit.progress import ProgressCallback
 
 #: The output type of a widget: a saved one has no model to show when the notebook reopens.
@@ -94,7 +96,7 @@ def check_paths(
                 report.courses.append(display(folder))
                 report.problems.extend(loaded.problems)
                 notebooks.extend(loaded.notebooks.values())
-                language = loaded.course.language if loaded.course else None
+                language = loaded.course.language if loaded.course else _language_of(folder)
                 for notebook in loaded.notebooks.values():
                     report.problems.extend(authored_problems(notebook, language))
         else:
@@ -114,6 +116,17 @@ def check_paths(
         report.problems = [replace(p, severity="error") for p in report.problems]
     report.problems = sorted_problems(report.problems)
     return report
+
+
+def _language_of(folder: Path) -> str | None:
+    """The course's language as `course.yml` gives it, when the rest of the file has errors
+    (so its text is still checked, in its language)."""
+    try:
+        data = load_plain((folder / "course.yml").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else None
 
 
 def authored_problems(notebook: CourseNotebook, language: str | None) -> list[Problem]:
