@@ -14,7 +14,7 @@ from kurskit.store.sql import SqlAnswerStore
 
 @dataclass(frozen=True)
 class CatalogRating:
-    """The mean of every learner's latest rating to the course's feedback questions."""
+    """The mean of every learner's latest rating to the feedback questions about the course."""
 
     mean: float
     learners: int  # who gave a rating
@@ -24,8 +24,10 @@ class CatalogRating:
 def catalog_rating(store: SqlAnswerStore, loaded: LoadedCourse) -> CatalogRating | None:
     """The course's rating, or None before at least the minimum of learners gave one."""
     course = loaded.course
-    specs = [s for _, s in loaded.questions() if isinstance(s, CourseFeedback)]
-    if course is None or not specs:
+    if course is None:
+        return None
+    specs = _course_feedback(loaded)
+    if not specs:
         return None
     ids = ", ".join(sql_text(s.id) for s in specs)
     rows = course_rows(
@@ -47,4 +49,18 @@ def catalog_rating(store: SqlAnswerStore, loaded: LoadedCourse) -> CatalogRating
             learners.add(learner)
     if len(learners) < MINIMUM_GROUP:
         return None
-    return CatalogRating(sum(ratings) / len(ratings), len(learners), max(s.scale for s in specs))
+    return CatalogRating(sum(ratings) / len(ratings), len(learners), specs[-1].scale)
+
+
+def _course_feedback(loaded: LoadedCourse) -> list[CourseFeedback]:
+    """The feedback questions about the whole course: those in its survey modules (a lesson may
+    ask for feedback on itself), or every one when no survey module has any; all on the scale
+    of the last, so that no mean mixes scales."""
+    assert loaded.course is not None
+    kinds = {m.file: str(m.kind) for m in loaded.course.modules}
+    every = [(f, s) for f, s in loaded.questions() if isinstance(s, CourseFeedback)]
+    about_course = [s for f, s in every if kinds.get(f) == "survey"] or [s for _, s in every]
+    if not about_course:
+        return []
+    scale = about_course[-1].scale
+    return [s for s in about_course if s.scale == scale]
