@@ -7,12 +7,11 @@ import itertools
 import re
 
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-matplotlib.use("Agg")  # no display: charts are only ever written out
-# Labels come from course files and answers: "$…$" in a library's name is text, not TeX.
-matplotlib.rcParams["text.parse_math"] = False
-
-from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
+# Charts are Figure objects written straight to SVG: no pyplot, no backend chosen and no global
+# setting changed, so a learner's own plots in the same kernel still show inline.
 
 #: Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -34,6 +33,9 @@ def figure_svg(figure: Figure, title: str) -> str:
     """The figure as an `<svg>` element for inline HTML: labelled by `title` for screen
     readers, text as text (selectable, translatable), ids unique within a page."""
     number = next(_counter)
+    # Labels come from course files and answers: "$…$" in a library's name is text, not TeX.
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kk{number}"}):
         figure.savefig(

@@ -119,3 +119,28 @@ def test_answers_outside_any_period_are_left_out_once_periods_exist() -> None:
     assert (profile.period, profile.levels, profile.previous) == ("2025-høst", {"1.1": 4}, {})
     untagged = build_profile(ratings[::2], CATALOGUE, "digital-kompetanse")
     assert untagged.levels == {"1.1": 6}  # no periods at all: the latest answer counts
+
+
+def test_kurskit_s_charts_leave_a_learner_s_own_plots_alone() -> None:
+    """Drawing a profile in a kernel must not switch matplotlib's backend or its settings:
+    a course that plots after a question still shows its charts inline."""
+    import subprocess
+    import sys
+
+    script = (
+        "import matplotlib; backend = matplotlib.get_backend(); "
+        "import kurskit.charts, kurskit.widgets.profile; "
+        "from kurskit.charts import figure_svg, new_figure; "
+        "figure = new_figure(); figure.subplots().set_title('$5 per lån'); "
+        "svg = figure_svg(figure, 'x'); "
+        "assert '$5 per lån' in svg, 'the label was read as TeX'; "
+        "assert matplotlib.get_backend() == backend, matplotlib.get_backend(); "
+        "assert matplotlib.rcParams['text.parse_math'] is True"
+    )
+    env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    import os
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
