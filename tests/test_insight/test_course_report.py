@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,11 +116,23 @@ def report(make_course: CourseFactory, tmp_path: Path, store_url: str) -> dict[s
         store.close()
     cohorts = tmp_path / "cohorts.yml"
     cohorts.write_text(yaml.safe_dump({"a": L[:3], "b": L[3:]}), "utf-8")
+    # The issuer's register: L1 certified, L5's certificate revoked, one of another course.
+    issuer = tmp_path / "issuer"
+    issuer.mkdir()
+    entry = {"name": "N", "course": "demo", "title": "Demokurs", "language": "nb",
+             "issued": "2027-01-01"}  # fmt: skip
+    register = {
+        "AAAA-1": {**entry, "learner": L[0]},
+        "AAAA-5": {**entry, "learner": L[4], "revoked_on": "2027-02-01", "reason": "feil"},
+        "BBBB-2": {**entry, "learner": L[1], "course": "annet"},
+    }
+    (issuer / "register.json").write_text(json.dumps(register), "utf-8")
     out = tmp_path / "report"
     said = runner.invoke(
         app,
         ["insight", "course", str(folder), "--store", url, "--out", str(out),
-         "--cohorts", str(cohorts), "--comments", "--comments-with", "uklart"],
+         "--cohorts", str(cohorts), "--comments", "--comments-with", "uklart",
+         "--issuer", str(issuer)],
     )  # fmt: skip
     assert said.exit_code == 0, said.output
     tables = {p.stem: pd.read_csv(p, keep_default_na=True) for p in out.glob("*.csv")}
@@ -145,7 +158,7 @@ def test_the_funnel_counts_who_started_finished_and_passed(report: dict[str, Any
         ("started", "eval.md"): 5,
         ("finished", "eval.md"): 5,
         ("passed", ""): 2,  # L1 and L5: 4 of 4; 3 of 4 is under 0.8
-        ("certified", ""): pytest.approx(float("nan"), nan_ok=True),  # no register given
+        ("certified", ""): 1,  # L1; L5's certificate is revoked
     }
     passed = everyone[everyone["stage"] == "passed"].iloc[0]
     assert passed["share"] == near(2 / 7)
@@ -252,6 +265,14 @@ def test_one_cohort_alone_and_clear_errors(report: dict[str, Any], tmp_path: Pat
     # Three learners: even the whole report's figures are hidden, and the page says why.
     assert set(funnel["hidden"]) == {"small"} and funnel["n"].isna().all()
     assert "kohorten a" in (out / "report.html").read_text("utf-8")
+    # Without a register, nobody is counted as certified: the stage says it is not known.
+    unknown = tmp_path / "no-register"
+    said = runner.invoke(app, ["insight", "course", *report["args"], "--issuer", str(tmp_path),
+                               "--out", str(unknown)])  # fmt: skip
+    assert said.exit_code == 0, said.output
+    everyone = pd.read_csv(unknown / "funnel.csv").query("cohort == '*'").set_index("stage")
+    assert pd.isna(everyone.loc["certified", "n"])
+    assert "Kursbevis er ikke talt" in (unknown / "report.html").read_text("utf-8")
     for extra, message in [
         (["--cohort", "zzz"], "no cohort 'zzz' is known; the cohorts: a, b"),
         (["--period", "2030-vår"], "demo has no period 2030-vår; its periods: none"),
