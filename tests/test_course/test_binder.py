@@ -126,7 +126,7 @@ def test_a_fresh_binder_environment_runs_every_module(tmp_path: Path) -> None:
         for loaded in map(load_course, find_course_folders(ROOT / "courses"))
         if loaded.course is not None and loaded.course.status == Status.published
     ]
-    assert len(published) >= 4  # the course bank
+    assert len(published) >= 5  # the course bank
     assert sorted(m[0] for m in modules) == sorted(
         f"{c.slug}/{Path(m.file).with_suffix('.ipynb')}" for c in published for m in c.modules
     )
