@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,6 @@ from kurskit.insight.course_progress import Results
 from kurskit.store.records import Answer
 from kurskit.store.sql import SqlAnswerStore
 from tests.factories import COURSE_YML, CourseFactory, ipynb_with, md_question
-from tests.test_store.conftest import postgres  # noqa: F401 (a fixture)
-from tests.test_store.postgres import Server
 
 runner = CliRunner()
 
@@ -81,17 +78,6 @@ ANSWERS: list[tuple[str, str, str, Any, str | None]] = [
     ),
     *((p, "eval.md", "pl", r, None) for p, r in zip(L[:5], "aabab", strict=True)),
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh store on each backend (the report reads PostgreSQL's times its own way)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'answers.sqlite'}"
-        return
-    server: Server = request.getfixturevalue("postgres")
-    with server.database() as url:
-        yield url
 
 
 @pytest.fixture
