@@ -184,5 +184,15 @@ def test_the_dashboard_shows_who_has_done_the_sessions_tasks(hub: RunningHub) ->
     assert set(done) == {"alice", "bob"}  # the instructor's cohort; carl is another's
     assert done["alice"] is True
     assert api(hub, "alice", "GET", "agenda?course=demo")[0] == 403  # instructors only
-    html = agenda_html(agenda)
-    assert "<caption>Oppstart" in html and '<th scope="row">alice</th><td>✓ done</td>' in html
+    html = agenda_html(agenda, "nb")
+    assert "<caption>Oppstart" in html and '<th scope="row">alice</th><td>✓ gjort</td>' in html
+    assert '<th scope="col">Deltaker</th><th scope="col">Før: ' in html
+    english = agenda_html(agenda, "en")
+    assert '<th scope="row">alice</th><td>✓ done</td>' in english and "Participant" in english
+
+
+def test_the_dashboard_learns_the_course_language_with_its_modules(hub: RunningHub) -> None:
+    status, listing = api(hub, INSTRUCTOR, "GET", "modules?course=demo")
+    assert status == 200, listing
+    assert listing["language"] == "nb" and "lesson.md" in listing["modules"]
+    assert api(hub, "alice", "GET", "modules?course=demo")[0] == 403  # instructors only

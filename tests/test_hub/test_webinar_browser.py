@@ -53,7 +53,7 @@ def test_a_webinar_with_an_instructor_and_two_participants(hub: RunningHub, chro
     instructor.wait_for_url(f"**/user/{INSTRUCTOR}/lab**", timeout=180_000)  # server started
     instructor.goto(links.dashboard, timeout=120_000)
     instructor.get_by_text("Webinar: demo").wait_for(timeout=120_000)
-    press(instructor, "Open question", "(open)")
+    press(instructor, "Åpne spørsmålet", "(åpent)")
 
     # The question appears without reloading; alice answers by keyboard alone.
     alice.get_by_role("group", name=PROMPT).wait_for(timeout=30_000)
@@ -68,18 +68,18 @@ def test_a_webinar_with_an_instructor_and_two_participants(hub: RunningHub, chro
     bob.get_by_role("button", name="Lever svaret").click()
     bob.get_by_text("Lagret").wait_for(timeout=30_000)
 
-    instructor.get_by_text("2 of 2 have answered").wait_for(timeout=30_000)
-    chart = instructor.get_by_label("class result")
+    instructor.get_by_text("2 av 2 har svart").wait_for(timeout=30_000)
+    chart = instructor.get_by_label("Klassens svar")
     assert chart.get_by_text("bibliotek ELLER arkiv: 1").is_visible()
     assert chart.get_by_text("bibliotek OG arkiv: 1").is_visible()
 
-    press(instructor, "Close", "(closed)")
+    press(instructor, "Lukk", "(lukket)")
     alice.get_by_text("Spørsmålet er lukket.").wait_for(timeout=30_000)
     assert alice.get_by_role("radio").first.is_disabled()
-    press(instructor, "Reveal answer", "(revealed)")
+    press(instructor, "Vis riktig svar", "(svaret vist)")
     for page in (alice, bob):
         page.get_by_text("Riktig svar er markert.").wait_for(timeout=30_000)
-    assert "✓" in instructor.get_by_label("class result").inner_text()
+    assert "✓" in instructor.get_by_label("Klassens svar").inner_text()
 
     projector = instructor.context.new_page()
     projector.goto(links.projector, timeout=60_000)

@@ -19,7 +19,7 @@ from kurskit.hub.answers import RefusedError
 from kurskit.hub.handler_base import ServiceHandler
 from kurskit.hub.keys import KeyedQuestion
 from kurskit.hub.webinar import Session, quick_poll
-from kurskit.i18n import catalogue
+from kurskit.i18n import DEFAULT_LANGUAGE, catalogue
 from kurskit.store.agenda import build_agenda
 from kurskit.store.records import session_id
 
@@ -126,13 +126,15 @@ class QuestionsHandler(WebinarHandler):
 
 
 class ModulesHandler(WebinarHandler):
-    """`GET api/webinar/modules?course`: the course's modules that have questions (instructors)."""
+    """`GET api/webinar/modules?course`: the course's modules that have questions, and the
+    course's language, which the dashboard speaks (instructors)."""
 
     async def get(self) -> None:
         course = self.get_argument("course")
         await self.instructor(course)
         modules = {question.module for question in self.desk.keys.of_course(course)}
-        self.reply(sorted(modules))
+        language = self.desk.keys.languages.get(course, DEFAULT_LANGUAGE)
+        self.reply({"modules": sorted(modules), "language": language})
 
 
 class ControlHandler(WebinarHandler):

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
+from kurskit.i18n import DEFAULT_LANGUAGE, translate
 from kurskit.store.errors import StoreError
 from kurskit.store.service_sink import ServiceSink
 
@@ -35,35 +36,47 @@ def show_dashboard(course: str | None = None, module: str | None = None) -> widg
     module = module or page_query("module")
     service = ServiceSink.from_environment()
     if not course or service is None:
-        hint = (
-            "<p>Open this dashboard from the link <code>kurskit webinar COURSE MODULE</code> "
-            "prints, or from the hub's home page (it needs ?course=… and the answers service).</p>"
-        )
-        return widgets.VBox([widgets.HTML(hint)])
+        hint = translate("dashboard_needs_link", DEFAULT_LANGUAGE)
+        return widgets.VBox([widgets.HTML(f"<p>{hint}</p>")])
     return Dashboard(service, course, module).view
 
 
 class Dashboard:
-    """The controls and the live class result of one session."""
+    """The controls and the live class result of one session, in the course's language."""
 
     def __init__(self, service: ServiceSink, course: str, module: str) -> None:
         self.service = service
         self.course = course
         self.module = module
-        self.modules = widgets.Dropdown(description="Module", layout={"width": "100%"})
-        self.links = widgets.HTML()
+        self.language = DEFAULT_LANGUAGE
         self.status = widgets.HTML(layout=widgets.Layout(min_height="2em"))
+        listing: dict[str, Any] = {"modules": []}
+
+        def list_modules() -> None:
+            listing.update(
+                self.service.request("GET", "api/webinar/modules", query={"course": course})
+            )
+
+        self._safely(list_modules)
+        self.language = str(listing.get("language") or DEFAULT_LANGUAGE)
+        words = self._words
+        self.modules = widgets.Dropdown(description=words("module"), layout={"width": "100%"})
+        self.links = widgets.HTML()
         self.chart = widgets.HTML()
         self.agenda = widgets.HTML()
-        self.question = widgets.Dropdown(description="Question", layout={"width": "100%"})
-        self.prompt = widgets.Text(description="Quick poll", placeholder="The question")
-        self.options = widgets.Textarea(description="Options", placeholder="One per line")
+        self.question = widgets.Dropdown(description=words("question"), layout={"width": "100%"})
+        self.prompt = widgets.Text(
+            description=words("quick_poll"), placeholder=words("prompt_placeholder")
+        )
+        self.options = widgets.Textarea(
+            description=words("options"), placeholder=words("options_placeholder")
+        )
         buttons = {
-            "open": ("Open question", self._open),
-            "poll": ("Open quick poll", self._open_poll),
-            "close": ("Close", lambda: self._control("close")),
-            "reveal": ("Reveal answer", lambda: self._control("reveal")),
-            "agenda": ("Refresh agenda", self._load_agenda),
+            "open": (words("open"), self._open),
+            "poll": (words("open_poll"), self._open_poll),
+            "close": (words("close"), lambda: self._control("close")),
+            "reveal": (words("reveal"), lambda: self._control("reveal")),
+            "agenda": (words("refresh_agenda"), self._load_agenda),
         }
         self.buttons = {}
         for name, (label, action) in buttons.items():
@@ -72,7 +85,7 @@ class Dashboard:
             self.buttons[name] = button
         self.view = widgets.VBox(
             [
-                widgets.HTML(f"<h1>Webinar: {escape(course)}</h1>"),
+                widgets.HTML(f"<h1>{escape(words('title', course=course))}</h1>"),
                 self.modules,
                 self.links,
                 widgets.HBox([self.question, self.buttons["open"]]),
@@ -80,19 +93,21 @@ class Dashboard:
                 widgets.HBox([self.buttons["close"], self.buttons["reveal"]]),
                 self.status,
                 self.chart,
-                widgets.HTML("<h2>Agenda: who has done the tasks</h2>"),
+                widgets.HTML(f"<h2>{escape(words('agenda_heading'))}</h2>"),
                 self.buttons["agenda"],
                 self.agenda,
             ]
         )
-        self._safely(self._load_modules)
+        self._show_modules(listing["modules"])
         self._safely(self._load_agenda)
         self.modules.observe(lambda change: self._safely(self._choose), names="value")
         self._safely(self._choose)
         threading.Thread(target=self._follow, name="webinar-follow", daemon=True).start()
 
-    def _load_modules(self) -> None:
-        modules = self.service.request("GET", "api/webinar/modules", query={"course": self.course})
+    def _words(self, key: str, **values: Any) -> str:
+        return translate(f"dashboard_{key}", self.language, **values)
+
+    def _show_modules(self, modules: list[str]) -> None:
         stems = [PurePosixPath(module).with_suffix("").as_posix() for module in modules]
         self.modules.options = stems
         wanted = PurePosixPath(self.module).with_suffix("").as_posix()
@@ -110,9 +125,11 @@ class Dashboard:
         # directly, so links keep only the path (the same behind the proxy).
         path = urlsplit(self.service.base_url).path
         base = path + f"webinar/{quote(self.course)}/{quote(self.module)}"
+        link = f'<a href="{escape(base)}" target="_blank">{escape(base)}</a>'
+        projector = escape(self._words("projector"))
         return (
-            f'<p>Participants join at <a href="{escape(base)}" target="_blank">{escape(base)}</a>'
-            f' · <a href="{escape(base)}/projector" target="_blank">projector view</a></p>'
+            f"<p>{escape(self._words('join_at', link='{link}')).replace('{link}', link)}"
+            f' · <a href="{escape(base)}/projector" target="_blank">{projector}</a></p>'
         )
 
     def _load_questions(self) -> None:
@@ -124,7 +141,7 @@ class Dashboard:
 
     def _load_agenda(self) -> None:
         agenda = self.service.request("GET", "api/webinar/agenda", query={"course": self.course})
-        self.agenda.value = agenda_html(agenda)
+        self.agenda.value = agenda_html(agenda, self.language)
 
     def _open(self) -> None:
         self._control("open", question_id=self.question.value)
@@ -171,30 +188,44 @@ class Dashboard:
         """Show a class state from the service."""
         question = state.get("question")
         if question is None:
-            self.status.value = "<p>No question is open.</p>"
+            self.status.value = f"<p>{escape(self._words('no_question'))}</p>"
             self.chart.value = ""
             return
-        self.status.value = (
-            f"<p><strong>{escape(question['spec']['prompt'])}</strong> ({question['status']})"
-            f" · {state.get('answered', 0)} of {state.get('joined', 0)} have answered</p>"
+        answered = translate(
+            "webinar_answered",
+            self.language,
+            answered=state.get("answered", 0),
+            joined=state.get("joined", 0),
         )
-        self.chart.value = chart_html(state.get("result") or {})
+        status = escape(self._words(f"status_{question['status']}"))
+        self.status.value = (
+            f"<p><strong>{escape(question['spec']['prompt'])}</strong> ({status})"
+            f" · {escape(answered)}</p>"
+        )
+        self.chart.value = chart_html(state.get("result") or {}, self.language)
 
 
-def agenda_html(agenda: dict[str, Any]) -> str:
+def agenda_html(agenda: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
     """The course's sessions (upcoming first) with each participant's pre- and post-tasks, as
-    tables with headers, the way `kurskit agenda` prints them."""
-    mark = {True: "✓ done", False: "✗ not yet", None: "–"}
+    tables with headers, the way `kurskit agenda` prints them, in `language`."""
+
+    def words(key: str, **values: Any) -> str:
+        return escape(translate(f"dashboard_{key}", language, **values))
+
+    mark = {True: words("done"), False: words("not_yet"), None: "–"}
     parts = []
     for session in agenda.get("sessions", []):
-        when = " · ".join(
-            escape(str(part))
-            for part in (session.get("date"), session.get("timing"), session.get("kind"))
-            if part
-        )
+        facts = [session.get("date")]
+        if session.get("timing"):
+            facts.append(translate(f"dashboard_timing_{session['timing']}", language))
+        if session.get("kind"):
+            facts.append(translate(f"session_{session['kind']}", language))
+        when = " · ".join(escape(str(part)) for part in facts if part)
         tasks = session.get("tasks", [])
         head = "".join(
-            f'<th scope="col">{escape(t["when"])}: {escape(t["title"])}</th>' for t in tasks
+            f'<th scope="col">{words("before" if t["when"] == "pre" else "after")}: '
+            f"{escape(t['title'])}</th>"
+            for t in tasks
         )
         rows = "".join(
             f'<tr><th scope="row">{escape(row["name"])}</th>'
@@ -202,24 +233,26 @@ def agenda_html(agenda: dict[str, Any]) -> str:
             + "</tr>"
             for row in session.get("participants", [])
         )
-        counts = []
-        for key, label in (("prepared", "prepared"), ("followed_up", "followed up")):
-            if session.get(key) is not None:
-                counts.append(f"{session[key]} of {len(session['participants'])} {label}")
+        total = len(session.get("participants", []))
+        counts = [
+            words(key, count=session[key], total=total)
+            for key in ("prepared", "followed_up")
+            if session.get(key) is not None
+        ]
         caption = escape(session["title"]) + (f" ({when})" if when else "")
         summary = f"<p>{'; '.join(counts)}</p>" if counts else ""
         table = (
-            f'<table><caption>{caption}</caption><thead><tr><th scope="col">Participant</th>'
-            f"{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f'<table><caption>{caption}</caption><thead><tr><th scope="col">'
+            f"{words('participant')}</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
             if tasks
-            else f"<p><strong>{caption}</strong>: no pre- or post-tasks.</p>"
+            else f"<p><strong>{caption}</strong>: {words('no_tasks')}</p>"
         )
         parts.append(table + summary)
-    return "".join(parts) or "<p>The course has no sessions.</p>"
+    return "".join(parts) or f"<p>{words('no_sessions')}</p>"
 
 
-def chart_html(result: dict[str, Any]) -> str:
-    """The class result as an accessible HTML chart (a list of labelled bars)."""
+def chart_html(result: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """The class result as an accessible HTML chart (a list of labelled bars), in `language`."""
     rows = result.get("bars") or [
         {"label": f"{b['from']:.3g} – {b['to']:.3g}", "count": b["count"], "right": False}
         for b in result.get("histogram", [])
@@ -236,9 +269,11 @@ def chart_html(result: dict[str, Any]) -> str:
         f"<li>{escape(word['text'])} ({word['count']})</li>" for word in result.get("words", [])
     )
     right = result.get("right")
-    shown = f"<p>Right answer: {escape(str(right))}</p>" if right is not None else ""
+    right_words = escape(translate("webinar_right_answer", language))
+    shown = f"<p>{right_words} {escape(str(right))}</p>" if right is not None else ""
+    label = escape(translate("webinar_class_result", language))
     return (
-        f'<ul style="list-style:none;padding:0" aria-label="class result">{items}</ul>'
+        f'<ul style="list-style:none;padding:0" aria-label="{label}">{items}</ul>'
         + (f"<ul>{words}</ul>" if words else "")
         + shown
     )
