@@ -53,8 +53,12 @@ def question(yaml_text: str) -> str:
     return "\n```{code-cell} ipython3\n%%kurskit\n" + textwrap.dedent(yaml_text) + "```\n"
 
 
+#: An image beside the practice module, which shows it.
+IMAGE = ("bilder/sokruta.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>\n')
+
 PRACTICE = (
     HEADER % "Övning"
+    + f"\n![Sökrutan i bibliotekets katalog]({IMAGE[0]})\n"
     + question("""\
     id: ovning-val
     type: single_choice
@@ -124,6 +128,8 @@ def make_courses(folder: Path) -> Path:
     secret.mkdir()
     (secret / "course.yml").write_text(SWEDISH_COURSE, "utf-8")
     (secret / "ovning.md").write_text(PRACTICE, "utf-8")
+    (secret / IMAGE[0]).parent.mkdir()
+    (secret / IMAGE[0]).write_text(IMAGE[1], "utf-8")
     (secret / "prov.md").write_text(GRADED, "utf-8")
     draft = folder / "utkast"
     shutil.copytree(secret, draft)

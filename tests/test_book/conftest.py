@@ -1,9 +1,11 @@
-"""One book built for the whole test session: the bundled course, a Swedish test course with
-secret answer keys, and a draft that must stay out."""
+"""Books built for the test session: one of the bundled course, a Swedish test course with
+secret answer keys and a draft that must stay out; and one of the course bank as it ships."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,16 +45,32 @@ def book_copy(built_book: BuiltBook, base: Path) -> tuple[Path, Path]:
     return courses, book
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    base = tmp_path_factory.mktemp("book")
-    courses = make_courses(base / "courses")
+def book_folder(base: Path) -> Path:
+    """A book folder with the project's settings, sharing its vendored libraries (one npm
+    install per machine)."""
     book_dir = base / "book"
     book_dir.mkdir()
     for name in ("book.yml", "logo.svg", "package.json", "package-lock.json"):
         shutil.copy2(ROOT / "book" / name, book_dir / name)
-    # One npm install per machine: the test book shares the project's vendored libraries.
     (book_dir / "node_modules").symlink_to(install_node_modules(ROOT / "book"))
+    return book_dir
+
+
+@contextlib.contextmanager
+def served(html: Path, log: Path) -> Iterator[str]:
+    """A built site served over HTTP on 127.0.0.1, until the block ends."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    with server([*command, "--directory", str(html)], url + "/", {}, log):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    base = tmp_path_factory.mktemp("book")
+    courses = make_courses(base / "courses")
+    book_dir = book_folder(base)
     build = build_book(courses_dir=courses, book_dir=book_dir)
     return BuiltBook(build, load_book_settings(book_dir), courses)
 
@@ -60,19 +78,23 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
 @pytest.fixture(scope="session")
 def book_site(built_book: BuiltBook, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built book served over HTTP on 127.0.0.1."""
-    import sys
+    with served(built_book.html, tmp_path_factory.mktemp("log") / "http.log") as url:
+        yield url
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "http.server",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--directory",
-        str(built_book.html),
-    ]
-    with server(command, url + "/", {}, tmp_path_factory.mktemp("log") / "http.log"):
+
+@pytest.fixture(scope="session")
+def bank_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """The book of the course bank as it ships: every course in courses/."""
+    base = tmp_path_factory.mktemp("bank")
+    courses = base / "courses"
+    shutil.copytree(ROOT / "courses", courses)
+    book_dir = book_folder(base)
+    build = build_book(courses_dir=courses, book_dir=book_dir)
+    return BuiltBook(build, load_book_settings(book_dir), courses)
+
+
+@pytest.fixture(scope="session")
+def bank_site(bank_book: BuiltBook, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The course bank's book served over HTTP on 127.0.0.1."""
+    with served(bank_book.html, tmp_path_factory.mktemp("log") / "http.log") as url:
         yield url

@@ -8,19 +8,13 @@ from typing import Any
 import pytest
 
 from tests.test_book.conftest import BuiltBook
+from tests.test_book.site_checks import console_problems, site_pages, violations_on_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
 
 def pages(built_book: BuiltBook) -> list[str]:
-    html = built_book.html
-    return sorted(
-        str(p.relative_to(html))
-        for p in html.rglob("*.html")
-        if not str(p.relative_to(html)).startswith("_sources")  # every page, _static's too
-    )
+    return site_pages(built_book.html)
 
 
 def test_practice_quiz_works_offline_by_keyboard(book_site: str, chromium: Any) -> None:
@@ -100,44 +94,15 @@ def test_no_page_requests_anything_from_elsewhere(
 def test_axe_reports_no_serious_or_critical_wcag_violation(
     built_book: BuiltBook, book_site: str, chromium: Any, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    page = chromium.new_page(color_scheme=scheme)  # the theme follows the reader's choice
-    found = {}
     checked = pages(built_book)
-    for path in checked:
-        page.goto(f"{book_site}/{path}", wait_until="networkidle")
-        assert page.evaluate("document.documentElement.dataset.theme") == scheme, path
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            found[path] = serious
-    page.close()
     assert len(checked) >= 10
-    assert found == {}
+    assert violations_on_pages(chromium, book_site, checked, scheme) == {}
 
 
 def test_no_page_logs_an_error_or_asks_for_a_missing_file(
     built_book: BuiltBook, book_site: str, chromium: Any
 ) -> None:
-    page = chromium.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in (
-        "error", "warning") else None)  # fmt: skip
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on(
-        "response",
-        lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
-    )
-    for path in pages(built_book):
-        page.goto(f"{book_site}/{path}", wait_until="networkidle")
-    page.close()
-    assert problems == []
+    assert console_problems(chromium, book_site, pages(built_book)) == []
     assert not list(built_book.html.glob("_static/*webpack-macros.html"))  # fragments, no pages
 
 

@@ -3,6 +3,7 @@ launch links to the learner edition (never to a course source), page languages."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ import yaml
 from kurskit.book.launch import binder_url, jupyterhub_url
 from kurskit.book.project import select_courses
 from kurskit.book.result import BookSourceError
-from tests.swedish_course import SECRETS
+from tests.swedish_course import IMAGE, SECRETS
 from tests.test_book.conftest import BuiltBook
 
 pytestmark = pytest.mark.slow
@@ -278,3 +279,24 @@ def test_search_indexes_norwegian_stems_with_a_local_stemmer(built_book: BuiltBo
     assert "NorwegianStemmer" in (built_book.html / "_static" / "language_data.js").read_text(
         "utf-8"
     )
+
+
+def test_the_footer_speaks_the_page_language(built_book: BuiltBook) -> None:
+    def footer(page: str) -> str:
+        text = (built_book.html / page).read_text("utf-8")
+        found = re.search(r'<footer class="bd-footer-content.*?</footer>', text, re.S)
+        assert found, page
+        return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+    year = str(dt.date.today().year)
+    assert footer("index.html") == f"Av kurskit © Opphavsrett {year}."
+    assert footer("courses/hemligt/prov.html") == f"Av kurskit © Upphovsrätt {year}."
+    assert footer("courses/kildekritikk/index.html") == f"Av kurskit © Opphavsrett {year}."
+
+
+def test_images_beside_a_module_are_shown_on_its_page(built_book: BuiltBook) -> None:
+    page = (built_book.html / "courses/hemligt/ovning.html").read_text("utf-8")
+    found = re.search(r'<img alt="Sökrutan i bibliotekets katalog" src="([^"]+)"', page)
+    assert found, "the module's image is missing from its page"
+    shown = (built_book.html / "courses/hemligt" / found.group(1)).resolve()
+    assert shown.read_text("utf-8") == IMAGE[1]

@@ -24,6 +24,7 @@ from kurskit.book.result import BookSourceError
 from kurskit.book.search import search_language
 from kurskit.book.settings import BookSettings
 from kurskit.book.static_questions import book_notebook
+from kurskit.course.edition import course_images
 from kurskit.course.loading import (
     LoadedCourse,
     NotebookCache,
@@ -87,12 +88,13 @@ def generate_project(
     cache: PageCache = {} if page_cache is None else page_cache
     wanted: set[Path] = set()
 
-    def write(relative: str, text: str) -> None:
+    def write(relative: str, text: str | bytes) -> None:
         path = folder / relative
         wanted.add(path)
-        if not path.exists() or path.read_text("utf-8") != text:
+        data = text.encode() if isinstance(text, str) else text
+        if not path.exists() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, "utf-8")
+            path.write_bytes(data)
             project.written.append(path)
 
     chapters: list[dict[str, Any]] = []
@@ -102,6 +104,8 @@ def generate_project(
         base = f"{COURSES_DIR}/{course.slug}"
         pages = {m.file: m.file for m in course.modules}
         write(f"{base}/index.md", course_page(course, pages))
+        for image in course_images(loaded.folder):  # what the pages show, beside them
+            write(f"{base}/{image.as_posix()}", (loaded.folder / image).read_bytes())
         for module in course.modules:
             page = f"{base}/{module.file}"
             source = loaded.notebooks[module.file]  # read and checked by load_course

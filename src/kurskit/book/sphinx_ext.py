@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from markupsafe import escape
 from sphinx.application import Sphinx
 
 from kurskit.book.search import remember_stems
@@ -19,6 +20,8 @@ from kurskit.languages import LANGUAGES
 THEME_PREFIX = "theme_"
 #: Template fragments the themes leave in `_static` that are no pages.
 THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
+#: kurskit's own versions of theme components whose words the themes have in English only.
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _page_language(
@@ -30,6 +33,24 @@ def _page_language(
         if pagename == prefix or pagename.startswith(prefix + "/"):
             context["language"] = language
             return
+
+
+def _footer_words(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    # The footer's author and copyright lines (`templates/`), in the page's language.
+    language = str(context.get("language") or app.config.language)
+    author, holder = escape(context.get("author") or ""), escape(context.get("copyright") or "")
+    context["kurskit_words"] = {
+        "by": translate("book_footer_by", language, author=author),
+        "copyright": translate("book_footer_copyright", language, copyright=holder),
+    }
+
+
+def _own_templates(app: Sphinx, config: Any) -> None:
+    # Before the themes' folders, so that `author.html` and `copyright.html` are kurskit's.
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def _no_thebe(
@@ -144,10 +165,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("kurskit/catalog.js", type="module")
     app.add_js_file("kurskit/a11y.js", type="module")
     app.connect("config-inited", _follow_the_browser)
+    app.connect("config-inited", _own_templates)
     app.connect("builder-inited", _toggle_label_script)
     app.connect("builder-inited", _cache_compiled_templates)
     app.connect("build-finished", _drop_template_fragments)
     app.connect("html-page-context", _page_language)
+    app.connect("html-page-context", _footer_words)
     app.connect("html-page-context", _no_thebe)
     app.connect("html-page-context", _notebook_download, priority=499)  # before the theme's 501
     app.connect("html-page-context", _launch_buttons, priority=502)  # after the theme's 501

@@ -144,11 +144,20 @@ def _refuse_source(folder: Path, source: Path) -> None:
         )
 
 
-def _copy_images(source: Path, folder: Path) -> None:
+def course_images(source: Path) -> list[Path]:
+    """The images a course's notebooks may show: image files in its folder, outside hidden
+    and underscore folders, relative to it."""
+    found = []
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         hidden = any(part.startswith((".", "_")) for part in relative.parts)
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES and not hidden:
-            target = folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            found.append(relative)
+    return found
+
+
+def _copy_images(source: Path, folder: Path) -> None:
+    for relative in course_images(source):
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / relative, target)
