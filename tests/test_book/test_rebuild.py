@@ -99,6 +99,45 @@ def test_rebuilt_pages_are_the_pages_a_new_build_makes(
     assert "Runde 2." in (kept / f"courses/{PAGE}.html").read_text("utf-8")
 
 
+def add_figure(courses: Path, page: str, caption: str) -> None:
+    path = courses / "kildekritikk" / f"{page}.md"
+    figure = f"\n:::{{figure}} logo.svg\n:alt: Kurslogoen\n\n{caption}\n:::\n"
+    path.write_text(path.read_text("utf-8") + figure, "utf-8")
+
+
+def figure_numbers(html: Path, page: str) -> list[str]:
+    text = (html / "courses" / "kildekritikk" / f"{page}.html").read_text("utf-8")
+    return [n.strip() for n in re.findall(r'<span class="caption-number">([^<]+)</span>', text)]
+
+
+def test_figure_numbers_after_rebuilds_are_those_a_new_build_makes(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    # A kept builder keeps doctrees unpickled for Sphinx's figure numbering: a figure added
+    # to an earlier page must still renumber the figures after it.
+    courses, book = book_copy(built_book, tmp_path / "kept")
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        builder.build()
+        time.sleep(0.05)
+        add_figure(courses, "02-kildekritikk", "Den andre figuren.")
+        html = builder.build().html_dir
+        assert len(figure_numbers(html, "02-kildekritikk")) == 1
+        time.sleep(0.05)
+        add_figure(courses, "01-informasjonssok", "Den første figuren.")
+        html = builder.build().html_dir
+        first, second = (
+            figure_numbers(html, "01-informasjonssok"),
+            figure_numbers(html, "02-kildekritikk"),
+        )
+    assert len(first) == 1 and len(second) == 1 and first != second
+    fresh_courses, fresh_book = book_copy(built_book, tmp_path / "fresh")
+    shutil.rmtree(fresh_courses)
+    shutil.copytree(courses, fresh_courses)
+    fresh = build_book(courses_dir=fresh_courses, book_dir=fresh_book).html_dir
+    assert figure_numbers(fresh, "01-informasjonssok") == first
+    assert figure_numbers(fresh, "02-kildekritikk") == second
+
+
 def test_pages_written_again_but_not_re_read_show_the_latest_text(
     built_book: BuiltBook, tmp_path: Path
 ) -> None:

@@ -28,6 +28,9 @@ from kurskit.course.cells import LOAD_EXTENSION, is_question_cell
 from kurskit.course.loading import LoadedCourse, NotebookCache
 from kurskit.progress import ProgressCallback
 
+#: Processes that read and write pages in a full build, at most (one per core up to this).
+MAX_WORKERS = 8
+
 
 class BookBuilder:
     """Builds the book of `courses_dir` with the settings and output folder in `book_dir`.
@@ -90,8 +93,11 @@ class BookBuilder:
             likely = _last_edited_code_page(courses, self.project_dir)
             if self.warm_up and self._builds == 0 and likely is not None:
                 os.utime(likely[0])  # Sphinx re-reads it; its output is the same
+        # Pages in parallel processes, but not while a kernel is kept ready: a forked process
+        # would take it, and its connection belongs to this one.
+        workers = 1 if self._kept.kernels.holding else _cores()
         with step(3, "jupyter_book"), self._kept.kernels.lend(), _older_objects_frozen():
-            log = self._kept.sphinx.build(self.project_dir, self.book_dir)
+            log = self._kept.sphinx.build(self.project_dir, self.book_dir, workers=workers)
         self._builds += 1
         self._kept.refreeze_if_replaced()
         if self.warm_up and self._builds == 1:
@@ -220,6 +226,15 @@ def _last_edited_code_page(
             if latest is None or changed > latest[0]:
                 latest = (changed, page, name)
     return latest[1:] if latest else None
+
+
+def _cores() -> int:
+    """The processor cores this process may use (at most MAX_WORKERS)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_WORKERS))
 
 
 @contextlib.contextmanager

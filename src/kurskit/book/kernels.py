@@ -62,6 +62,11 @@ class SpareKernels:
         except Exception:  # e.g. no such kernel: nbclient will say so if a notebook needs it
             self._spare = None
 
+    @property
+    def holding(self) -> bool:
+        """Whether a kernel is kept ready (a forked process must not use it)."""
+        return self._spare is not None
+
     def warm_up(self, name: str) -> None:
         """Find the kernel and how to launch it, without starting one: imports (IPython for
         the Python kernel, the provisioners' entry points, the machine's addresses) that

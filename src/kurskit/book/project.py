@@ -132,9 +132,7 @@ def generate_project(
     write("index.md", catalog_page(settings, project.courses, read_ratings(book_dir)))
     write(
         "_toc.yml",
-        yaml.safe_dump(
-            {"format": "jb-book", "root": "index", "chapters": chapters}, sort_keys=False
-        ),
+        _yaml({"format": "jb-book", "root": "index", "chapters": chapters}),
     )
     write("_config.yml", _config(settings, project.courses))
     built = _latest_change(courses)
@@ -246,6 +244,10 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
                 # Courses have no index entries: the general index was an empty page,
                 # rendered again on every build.
                 "html_use_index": False,
+                # The sidebar lists the courses and the modules of the page's own course: all
+                # of every course's modules, hundreds in a national bank, on every page was
+                # hard to use and the slowest part of writing a page.
+                "html_theme_options": {"collapse_navbar": True},
                 "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/embed-amd.js": {}},
                 "mathjax_path": "vendor/mathjax/tex-chtml.js",
                 "kurskit_page_languages": {f"{COURSES_DIR}/{c.slug}": c.language for c in courses},
@@ -253,4 +255,11 @@ def _config(settings: BookSettings, courses: list[Course]) -> str:
             },
         },
     }
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    return _yaml(config)
+
+
+def _yaml(data: Any) -> str:
+    # libyaml's emitter when PyYAML has it: the configuration lists every page's launch
+    # buttons, written on every build (a tenth of a rebuild for a hundred courses otherwise).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)

@@ -67,11 +67,17 @@ class SphinxSession:
         self.applications = 0
         self._kept: _Kept | None = None
         self._log = io.StringIO()  # Sphinx's status and warning stream
+        self._workers = 1
 
-    def build(self, project_dir: Path, output_dir: Path) -> str:
+    def build(self, project_dir: Path, output_dir: Path, *, workers: int = 1) -> str:
         """Build `project_dir` (with its `_config.yml` and `_toc.yml`) into
         `output_dir/_build/html`, as `jupyter-book build --path-output output_dir` would;
-        returns Sphinx's log. Raises BookBuildError with the log's end when Sphinx fails."""
+        returns Sphinx's log. Raises BookBuildError with the log's end when Sphinx fails.
+
+        With `workers` > 1, Sphinx reads and writes pages in that many forked processes when a
+        build has more than five pages to do (a full build); `jupyter-book build` has no such
+        option and always works in one. (Sphinx writes with one process fewer than it is
+        given, the main one handing out the pages, so it is given one more for writing.)"""
         project_dir, output_dir = project_dir.absolute(), output_dir.absolute()
         fingerprint = _fingerprint(project_dir, output_dir)
         if self._kept is not None and self._kept.fingerprint != fingerprint:
@@ -82,6 +88,8 @@ class SphinxSession:
                 kept = self._start(project_dir, output_dir, fingerprint)
             else:
                 _reset(kept, self._log)
+            self._workers = workers
+            kept.app.parallel = workers
             try:
                 kept.app.build(False, [])
             finally:
@@ -104,6 +112,10 @@ class SphinxSession:
             _keeper = None
         if kept is not None:
             kept.namespace.close()
+
+    def _writing_workers(self, app: Any, env: Any) -> None:
+        # Between reading and writing: the main process only hands out pages when writing.
+        app.parallel = self._workers + 1 if self._workers > 1 else 1
 
     def _keeps(self) -> bool:
         global _keeper
@@ -146,6 +158,10 @@ class SphinxSession:
             )
             if app.config["use_multitoc_numbering"] and "numbered: true" in toc.read_text("utf-8"):
                 app.setup_extension("sphinx_multitoc_numbering")
+            _declare_parallel_safe(app)
+            app.connect("env-updated", self._writing_workers)
+            if self.keep:
+                _FigureWalkMemo(app)
         except BaseException:
             namespace.close()
             raise
@@ -161,6 +177,70 @@ class SphinxSession:
             builder_css=list(getattr(builder, "_css_files", [])),
         )
         return self._kept
+
+
+#: Extensions Jupyter Book always loads that declare nothing about parallel builds (so Sphinx
+#: would read and write every page in one process), and why they are safe in an HTML build:
+PARALLEL_SAFE_UNDECLARED = {
+    # loaded by sphinx-external-toc; it replaces how the toctree collector numbers sections,
+    # which runs in the main process after every page is read
+    "sphinx_multitoc_numbering",
+    # changes the configuration when it is read, and sets up transforms for LaTeX builds only
+    "sphinx_jupyterbook_latex",
+}
+
+
+def _declare_parallel_safe(app: Any) -> None:
+    for name in PARALLEL_SAFE_UNDECLARED:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+        if extension is not None and extension.parallel_write_safe is None:
+            extension.parallel_write_safe = True
+
+
+class _FigureWalkMemo:
+    """Doctrees kept unpickled for Sphinx's figure numbering, in an application kept for
+    rebuilds.
+
+    After every build that read a page, Sphinx numbers figures and tables by walking every
+    page's doctree in toctree order (`TocTreeCollector.assign_figure_numbers`, run by the
+    `env-get-updated` event), unpickling each from its file: for a hundred courses that is
+    most of a rebuild after one edit. The walk only reads the doctrees, so while it runs
+    `env.get_doctree` hands out the copy unpickled for an earlier walk when the page's doctree
+    file is unchanged (same modification time and size), and unpickles the others. Nothing
+    else gets those copies: the memo is in place from the first `env-get-updated` handler to
+    the last.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._trees: dict[str, tuple[tuple[int, int], Any]] = {}
+        app.connect("env-get-updated", self._start, priority=1)
+        app.connect("env-get-updated", self._stop, priority=999)
+
+    def _start(self, app: Any, env: Any) -> list[str]:
+        original = type(env).get_doctree.__get__(env)
+        folder = Path(env.doctreedir)
+
+        def get_doctree(docname: str) -> Any:
+            try:
+                info = (folder / f"{docname}.doctree").stat()
+            except OSError:
+                return original(docname)
+            key = (info.st_mtime_ns, info.st_size)
+            kept = self._trees.get(docname)
+            if kept is None or kept[0] != key:
+                kept = self._trees[docname] = (key, original(docname))
+            return kept[1]
+
+        env.get_doctree = get_doctree
+        return []
+
+    def _stop(self, app: Any, env: Any) -> list[str]:
+        env.__dict__.pop("get_doctree", None)
+        for gone in set(self._trees) - set(env.all_docs):
+            del self._trees[gone]
+        return []
 
 
 def _reset(kept: _Kept, log: io.StringIO) -> None:
