@@ -123,6 +123,13 @@ def test_new_course_uses_every_question_type(tmp_path: Path) -> None:
     assert {spec.type for _, spec in loaded.questions()} == set(QUESTION_TYPES)
 
 
+def test_new_writes_code_as_blocks_a_person_can_read(tmp_path: Path) -> None:
+    runner.invoke(app, ["new", "demo", "--lang", "nb", "--root", str(tmp_path)])
+    practice = (tmp_path / "demo" / "02-practice.md").read_text("utf-8")
+    assert "solution: |\n  def " in practice and "tests: |\n  assert " in practice
+    assert "\\n" not in practice  # no escaped line breaks anywhere
+
+
 def test_new_refuses_bad_input(tmp_path: Path) -> None:
     assert runner.invoke(app, ["new", "Bad Slug", "--root", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["new", "x", "--lang", "de", "--root", str(tmp_path)]).exit_code == 2

@@ -20,6 +20,7 @@ from kurskit.course.cells import (
 )
 from kurskit.course.model import COURSE_SCHEMA_VERSION
 from kurskit.course.notebook import write_notebook_file
+from kurskit.course.yamlsource import dump_readable
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -91,7 +92,7 @@ def _course_yml(
             }
         ],
     }
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return dump_readable(data)
 
 
 def _notebook(title: str, intro: str, cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
@@ -107,7 +108,7 @@ def _notebook(title: str, intro: str, cells: list[nbformat.NotebookNode]) -> nbf
 
 
 def _question(hint: str, spec: dict[str, Any]) -> nbformat.NotebookNode:
-    body = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100)
+    body = dump_readable(spec)  # code and long texts as blocks, as a person would write them
     return nbformat.v4.new_code_cell(f"{QUESTION_MAGIC}\n# {hint}\n{body.rstrip()}")
 
 

@@ -1,4 +1,5 @@
-"""YAML parsing that remembers the line of every value, so errors can name file, line and field."""
+"""YAML parsing that remembers the line of every value, so errors can name file, line and field;
+and YAML writing that people can read (multi-line strings as blocks)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,23 @@ _Loader.yaml_implicit_resolvers = {
 def load_plain(text: str) -> Any:
     """Parse one YAML document safely, fast (libyaml when there), dates left as text."""
     return yaml.load(text, Loader=_Loader)
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Multi-line strings (code, long texts) as `|` blocks instead of one escaped line."""
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ReadableDumper.add_representer(str, _string)
+
+
+def dump_readable(data: Any) -> str:
+    """YAML of plain data in the given key order, with multi-line strings as blocks."""
+    return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def load_located(text: str, first_line: int = 1) -> LocatedYaml:

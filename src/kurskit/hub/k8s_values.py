@@ -7,11 +7,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, Field
 from traitlets.config import Config
 
 from kurskit.course.edition import select_edition_courses
+from kurskit.course.yamlsource import dump_readable
 from kurskit.hub.config import configure
 from kurskit.hub.settings import ANSWERS_SERVICE, HubSettings
 from kurskit.hub.sso import SsoSettings, configure_sso, read_sso
@@ -178,7 +178,7 @@ def values_yaml(values: dict[str, Any]) -> str:
         *(f"#   {name}: {', '.join(sorted(keys))}" for name, keys in sorted(secrets.items())),
         f"# ({CHART_SECRET} is the chart's own: it generates the services' tokens.)",
     ]
-    body = yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    body = dump_readable(values)
     return "\n".join(header) + "\n" + body
 
 
@@ -369,15 +369,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
-
-
-class _Dumper(yaml.SafeDumper):
-    """YAML with multi-line strings (the nbgrader config) written as blocks."""
-
-
-def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _string)
