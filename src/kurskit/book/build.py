@@ -96,7 +96,8 @@ class BookBuilder:
         # Pages in parallel processes, but not while a kernel is kept ready: a forked process
         # would take it, and its connection belongs to this one.
         workers = 1 if self._kept.kernels.holding else _cores()
-        with step(3, "jupyter_book"), self._kept.kernels.lend(), _older_objects_frozen():
+        frozen = _older_objects_frozen(already=self._kept.frozen)
+        with step(3, "jupyter_book"), self._kept.kernels.lend(), frozen:
             log = self._kept.sphinx.build(self.project_dir, self.book_dir, workers=workers)
         self._builds += 1
         self._kept.refreeze_if_replaced()
@@ -238,7 +239,7 @@ def _cores() -> int:
 
 
 @contextlib.contextmanager
-def _older_objects_frozen() -> Iterator[None]:
+def _older_objects_frozen(*, already: bool = False) -> Iterator[None]:
     """Let the garbage collector skip, during one build, the objects that exist before it.
 
     Its full passes walk every object: a tenth of a build. What exists before it (modules,
@@ -247,7 +248,10 @@ def _older_objects_frozen() -> Iterator[None]:
     `gc.get_objects()` for Sphinx's toctree collector on every start; frozen objects,
     including earlier builds' collectors, are not in that list.
     """
-    if gc.get_freeze_count():  # someone else froze objects: leave theirs alone
+    # `already`: the builder froze the objects after its first build. Otherwise someone else
+    # may have, and their objects are left alone. (Counting frozen objects walks them all: a
+    # tenth of a second for a hundred courses, so a builder that froze them does not ask.)
+    if already or gc.get_freeze_count():
         yield
         return
     gc.freeze()

@@ -207,10 +207,14 @@ class _FigureWalkMemo:
     page's doctree in toctree order (`TocTreeCollector.assign_figure_numbers`, run by the
     `env-get-updated` event), unpickling each from its file: for a hundred courses that is
     most of a rebuild after one edit. The walk only reads the doctrees, so while it runs
-    `env.get_doctree` hands out the copy unpickled for an earlier walk when the page's doctree
-    file is unchanged (same modification time and size), and unpickles the others. Nothing
-    else gets those copies: the memo is in place from the first `env-get-updated` handler to
-    the last.
+    `env.get_doctree` hands out what it kept from an earlier walk when the page's doctree file
+    is unchanged (same modification time and size), and unpickles the others. Nothing else
+    gets those: the memo is in place from the first `env-get-updated` handler to the last.
+
+    What it keeps of a page with nothing to number (no figure, table or code block with a
+    caption, which is most pages) and no section numbers is only its toctrees, in order: all
+    the walk does with such a page is follow its toctrees, with the number it came in with,
+    so the figure numbers come out the same (a test compares them with a new build's).
     """
 
     def __init__(self, app: Any) -> None:
@@ -230,7 +234,7 @@ class _FigureWalkMemo:
             key = (info.st_mtime_ns, info.st_size)
             kept = self._trees.get(docname)
             if kept is None or kept[0] != key:
-                kept = self._trees[docname] = (key, original(docname))
+                kept = self._trees[docname] = (key, _walked(env, docname, original(docname)))
             return kept[1]
 
         env.get_doctree = get_doctree
@@ -241,6 +245,30 @@ class _FigureWalkMemo:
         for gone in set(self._trees) - set(env.all_docs):
             del self._trees[gone]
         return []
+
+
+def _walked(env: Any, docname: str, doctree: Any) -> Any:
+    """What Sphinx's figure numbering needs of a page's doctree (see `_FigureWalkMemo`)."""
+    from docutils import nodes  # type: ignore[import-untyped]
+    from sphinx import addnodes
+
+    if env.toc_secnumbers.get(docname) or any(
+        _numbered(env, node) for node in doctree.findall(nodes.Element)
+    ):
+        return doctree
+    toctrees = nodes.Element()
+    toctrees.extend(node.deepcopy() for node in doctree.findall(addnodes.toctree))
+    return toctrees
+
+
+def _numbered(env: Any, node: Any) -> bool:
+    """Whether Sphinx would number the node (as `assign_figure_numbers`'s `get_figtype`)."""
+    for domain in env.domains.values():
+        if domain.name == "std" and not domain.get_numfig_title(node):
+            continue
+        if domain.get_enumerable_node_type(node):
+            return True
+    return False
 
 
 def _reset(kept: _Kept, log: io.StringIO) -> None:

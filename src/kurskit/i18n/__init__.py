@@ -22,12 +22,18 @@ def _messages() -> dict[str, dict[str, str]]:
     return data
 
 
-def catalogue(language: str) -> dict[str, str]:
-    """Every interface string in one language (unknown languages fall back to nb)."""
+@cache
+def _catalogue(language: str) -> dict[str, str]:
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     return {key: texts[language] for key, texts in _messages().items()}
 
 
+def catalogue(language: str) -> dict[str, str]:
+    """Every interface string in one language (unknown languages fall back to nb); the caller's
+    own copy."""
+    return dict(_catalogue(language))
+
+
 def translate(key: str, language: str, **values: Any) -> str:
     """One interface string, with its {placeholders} filled."""
-    return catalogue(language)[key].format(**values)
+    return _catalogue(language)[key].format(**values)
