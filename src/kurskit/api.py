@@ -275,6 +275,21 @@ def build_book(
     return build(**arguments)
 
 
+def _opts_in_to_rating(folder: Path) -> bool:
+    """Whether the course.yml in `folder` says `catalog_rating: true` (an unreadable one is
+    reported by the build, not here)."""
+    import yaml
+
+    from kurskit.course.model import COURSE_FILE
+    from kurskit.course.yamlsource import load_plain
+
+    try:
+        data = load_plain((folder / COURSE_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and data.get("catalog_rating") is True
+
+
 def refresh_catalog_ratings(
     *,
     courses_dir: Path = DEFAULT_COURSES_DIR,
@@ -288,9 +303,11 @@ def refresh_catalog_ratings(
     from kurskit.book.ratings import RATINGS_FILE, ShownRating, write_ratings
     from kurskit.course.loading import find_course_folders, load_course
 
+    # Only a course whose course.yml opts in is loaded (a course bank may have hundreds).
+    folders = [f for f in find_course_folders(Path(courses_dir)) if _opts_in_to_rating(f)]
     opted = [
         loaded
-        for loaded in (load_course(folder) for folder in find_course_folders(Path(courses_dir)))
+        for loaded in (load_course(folder) for folder in folders)
         if loaded.course is not None and loaded.course.catalog_rating
     ]
     if not opted:

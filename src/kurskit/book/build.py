@@ -204,11 +204,13 @@ class _Kept:
 def _last_edited_code_page(
     courses: list[LoadedCourse], project_dir: Path
 ) -> tuple[Path, str] | None:
-    """The project page of the course notebook with code edited last, and its kernel name:
-    where the next notebook will most likely be executed."""
-    latest: tuple[float, Path, str] | None = None
+    """The project page of the course notebook with code most likely executed next, and its
+    kernel name: in the course edited last (the producer is working on it), the notebook with
+    code edited last; in no course with code edited, None."""
+    latest: tuple[tuple[float, float], Path, str] | None = None
     for loaded in courses:
         assert loaded.course is not None
+        edited = _last_change(loaded)
         for file, course_notebook in loaded.notebooks.items():
             notebook = course_notebook.notebook
             if notebook is None or not any(
@@ -224,9 +226,18 @@ def _last_edited_code_page(
                 changed = course_notebook.path.stat().st_mtime
             except OSError:  # deleted since it was read; the next build will say so
                 continue
-            if latest is None or changed > latest[0]:
-                latest = (changed, page, name)
+            if latest is None or (edited, changed) > latest[0]:
+                latest = ((edited, changed), page, name)
     return latest[1:] if latest else None
+
+
+def _last_change(loaded: LoadedCourse) -> float:
+    """When a module file of the course was last changed."""
+    times = []
+    for course_notebook in loaded.notebooks.values():
+        with contextlib.suppress(OSError):
+            times.append(course_notebook.path.stat().st_mtime)
+    return max(times, default=0.0)
 
 
 def _cores() -> int:

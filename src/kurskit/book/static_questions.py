@@ -9,12 +9,11 @@ from html import escape
 from typing import Any
 
 import nbformat
-import yaml
 
 from kurskit.book.pages import raw_html
 from kurskit.course.cells import LOAD_EXTENSION, is_question_cell, question_body
 from kurskit.course.markup import with_html
-from kurskit.course.questions import parse_question
+from kurskit.course.questions import parse_question_text
 from kurskit.course.redact import learner_view
 from kurskit.i18n import catalogue, translate
 
@@ -56,7 +55,7 @@ def strings_script(language: str) -> str:
 
 def question_html(body: str, *, language: str, live_url: str, app_url: str = "") -> str:
     """One question: a mount point for the browser renderer, or, when graded, a read-only card."""
-    spec = parse_question(yaml.safe_load(body))
+    spec = parse_question_text(body)
     if spec.graded:
         view = learner_view(spec)
         return graded_card(view, language=language, live_url=live_url, app_url=app_url)

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from kurskit.course.yamlsource import load_plain
+
 #: First line of a code cell that declares a question; the rest of the cell is its YAML spec.
 QUESTION_MAGIC = "%%kurskit"
 #: The line that loads the magic; it must run before the first question cell.
@@ -105,7 +107,7 @@ def question_ids(path: Path) -> list[str]:
     ids = []
     for body in bodies:
         try:
-            data = yaml.safe_load(body)
+            data = load_plain(body)
         except yaml.YAMLError:
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):

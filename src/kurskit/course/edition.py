@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
 
 from kurskit.course.cells import is_question_cell, question_body
 from kurskit.course.context_file import write_context_file
 from kurskit.course.loading import LoadedCourse, find_course_folders, load_course
 from kurskit.course.model import COURSE_FILE, Module, Status
-from kurskit.course.questions import CodeExercise, Likert, parse_question
+from kurskit.course.questions import CodeExercise, Likert, parse_question_text
 from kurskit.course.redact import learner_view
 from kurskit.course.spec_metadata import question_cell_parts
 
@@ -80,7 +79,7 @@ def learner_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if not is_question_cell(cell):
             cells.append(_without_outputs(cell))
             continue
-        spec = parse_question(yaml.safe_load(question_body(cell)))
+        spec = parse_question_text(question_body(cell))
         source, metadata = question_cell_parts(learner_view(spec))
         cells.append(nbformat.v4.new_code_cell(source, metadata=metadata))
         if isinstance(spec, CodeExercise):

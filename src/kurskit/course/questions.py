@@ -18,6 +18,7 @@ from pydantic import (
 
 from kurskit.course.digcomp import check_competence_code
 from kurskit.course.hidden_tests import HiddenTests, HiddenTestsError
+from kurskit.course.yamlsource import load_plain
 
 QUESTION_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 OPTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -428,3 +429,9 @@ question_adapter: TypeAdapter[Question] = TypeAdapter(Question)
 def parse_question(data: Any) -> Question:
     """Validate raw data (e.g. parsed YAML) as a question spec; raises pydantic.ValidationError."""
     return question_adapter.validate_python(data)
+
+
+def parse_question_text(body: str) -> Question:
+    """A question cell's YAML body as a spec, read as `kurskit check` reads it (libyaml, dates
+    left as text); raises yaml.YAMLError or pydantic.ValidationError."""
+    return parse_question(load_plain(body))
