@@ -134,7 +134,7 @@ def generate_project(
         "_toc.yml",
         _yaml({"format": "jb-book", "root": "index", "chapters": chapters}),
     )
-    write("_config.yml", _config(settings, project.courses))
+    write("_config.yml", _config_text(settings, project.courses))
     built = _latest_change(courses)
     write(f"{EXTRA_DIR}/catalog.json", catalog_json(settings, project.courses, built))
     write(f"{EXTRA_DIR}/atom.xml", atom_feed(settings, project.courses, built))
@@ -199,6 +199,29 @@ def _launch_buttons(settings: BookSettings, courses: list[Course]) -> dict[str, 
                 "buttons": [asdict(button) for button in buttons],
             }
     return groups
+
+
+def _config_text(settings: BookSettings, courses: list[Course]) -> str:
+    """The project's `_config.yml`, made again only when what it is made of changed: the
+    settings, the year, and each course's slug, language and module files (a kept builder
+    rebuilds after every edit; this text lists every page's launch buttons)."""
+    key = json.dumps(
+        [
+            settings.model_dump(mode="json"),
+            dt.date.today().year,
+            [(c.slug, c.language, [m.file for m in c.modules]) for c in courses],
+        ]
+    )
+    text = _configs.get(key)
+    if text is None:
+        if len(_configs) >= 4:  # a few books per process at most
+            _configs.clear()
+        text = _configs[key] = _config(settings, courses)
+    return text
+
+
+#: `_config_text`'s texts by what they are made of.
+_configs: dict[str, str] = {}
 
 
 def _config(settings: BookSettings, courses: list[Course]) -> str:
