@@ -56,6 +56,13 @@ def book_folder(base: Path) -> Path:
     return book_dir
 
 
+def built(base: Path, courses: Path) -> BuiltBook:
+    """`courses` built once into a book folder under `base`."""
+    book_dir = book_folder(base)
+    build = build_book(courses_dir=courses, book_dir=book_dir)
+    return BuiltBook(build, load_book_settings(book_dir), courses)
+
+
 @contextlib.contextmanager
 def served(html: Path, log: Path) -> Iterator[str]:
     """A built site served over HTTP on 127.0.0.1, until the block ends."""
@@ -69,10 +76,7 @@ def served(html: Path, log: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     base = tmp_path_factory.mktemp("book")
-    courses = make_courses(base / "courses")
-    book_dir = book_folder(base)
-    build = build_book(courses_dir=courses, book_dir=book_dir)
-    return BuiltBook(build, load_book_settings(book_dir), courses)
+    return built(base, make_courses(base / "courses"))
 
 
 @pytest.fixture(scope="session")
@@ -88,9 +92,7 @@ def bank_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     base = tmp_path_factory.mktemp("bank")
     courses = base / "courses"
     shutil.copytree(ROOT / "courses", courses)
-    book_dir = book_folder(base)
-    build = build_book(courses_dir=courses, book_dir=book_dir)
-    return BuiltBook(build, load_book_settings(book_dir), courses)
+    return built(base, courses)
 
 
 @pytest.fixture(scope="session")

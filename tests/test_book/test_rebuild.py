@@ -27,6 +27,14 @@ def append_sentence(courses: Path, sentence: str) -> None:
     page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
 
 
+def fresh_build(built_book: BuiltBook, courses: Path, base: Path) -> Path:
+    """The site a new build makes of `courses` (in a book like the test book), under `base`."""
+    fresh_courses, fresh_book = book_copy(built_book, base)
+    shutil.rmtree(fresh_courses)
+    shutil.copytree(courses, fresh_courses)
+    return build_book(courses_dir=fresh_courses, book_dir=fresh_book).html_dir
+
+
 def without_checksums(html: str) -> str:
     """A page without Sphinx's `?v=` asset checksums: Sphinx adds one only for a file that is
     already in the output when it writes the page, so rebuilt pages have more of them."""
@@ -87,10 +95,7 @@ def test_rebuilt_pages_are_the_pages_a_new_build_makes(
             append_sentence(courses, f"Runde {round_}.")
             kept = builder.build().html_dir
 
-    fresh_courses, fresh_book = book_copy(built_book, tmp_path / "fresh")
-    shutil.rmtree(fresh_courses)
-    shutil.copytree(courses, fresh_courses)
-    fresh = build_book(courses_dir=fresh_courses, book_dir=fresh_book).html_dir
+    fresh = fresh_build(built_book, courses, tmp_path / "fresh")
 
     for page in (f"courses/{PAGE}.html", "courses/kildekritikk/index.html", "index.html"):
         rebuilt = (kept / page).read_text("utf-8")
@@ -130,10 +135,7 @@ def test_figure_numbers_after_rebuilds_are_those_a_new_build_makes(
             figure_numbers(html, "02-kildekritikk"),
         )
     assert len(first) == 1 and len(second) == 1 and first != second
-    fresh_courses, fresh_book = book_copy(built_book, tmp_path / "fresh")
-    shutil.rmtree(fresh_courses)
-    shutil.copytree(courses, fresh_courses)
-    fresh = build_book(courses_dir=fresh_courses, book_dir=fresh_book).html_dir
+    fresh = fresh_build(built_book, courses, tmp_path / "fresh")
     assert figure_numbers(fresh, "01-informasjonssok") == first
     assert figure_numbers(fresh, "02-kildekritikk") == second
 
