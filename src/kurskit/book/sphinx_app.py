@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kurskit.book.sidebar import SidebarNav
+
 
 class BookBuildError(RuntimeError):
     """Jupyter Book's Sphinx build failed; the message holds the end of its log."""
@@ -159,9 +161,9 @@ class SphinxSession:
             if app.config["use_multitoc_numbering"] and "numbered: true" in toc.read_text("utf-8"):
                 app.setup_extension("sphinx_multitoc_numbering")
             _declare_parallel_safe(app)
+            SidebarNav(app)
             app.connect("env-updated", self._writing_workers)
-            if self.keep:
-                _FigureWalkMemo(app)
+            _FigureWalk(app, keep=self.keep)
         except BaseException:
             namespace.close()
             raise
@@ -199,34 +201,76 @@ def _declare_parallel_safe(app: Any) -> None:
             extension.parallel_write_safe = True
 
 
-class _FigureWalkMemo:
-    """Doctrees kept unpickled for Sphinx's figure numbering, in an application kept for
-    rebuilds.
+class _FigureWalk:
+    """What Sphinx's figure numbering reads of each page, without unpickling every page.
 
     After every build that read a page, Sphinx numbers figures and tables by walking every
     page's doctree in toctree order (`TocTreeCollector.assign_figure_numbers`, run by the
-    `env-get-updated` event), unpickling each from its file: for a hundred courses that is
-    most of a rebuild after one edit. The walk only reads the doctrees, so while it runs
-    `env.get_doctree` hands out what it kept from an earlier walk when the page's doctree file
-    is unchanged (same modification time and size), and unpickles the others. Nothing else
-    gets those: the memo is in place from the first `env-get-updated` handler to the last.
+    `env-get-updated` event), unpickling each from its file: in a full build read in parallel
+    processes, every page once more in the main process, and in a kept application after one
+    edit, most of a rebuild for a hundred courses.
 
-    What it keeps of a page with nothing to number (no figure, table or code block with a
-    caption, which is most pages) and no section numbers is only its toctrees, in order: all
-    the walk does with such a page is follow its toctrees, with the number it came in with,
-    so the figure numbers come out the same (a test compares them with a new build's).
+    Of a page with nothing to number (no figure, table or code block with a caption, which is
+    most pages) the walk only follows the toctrees, with the number it came in with. So when
+    a page is read (`doctree-read`, in whichever process reads it) this keeps only its
+    toctrees, in the environment (merged from the reading processes, dropped when the page
+    goes), and the walk is handed those when the page has no section numbers either. The
+    figure numbers come out the same (a test compares them with a plain walk's).
+
+    In an application kept for rebuilds (`keep`), the doctrees of the other pages are kept
+    from one walk to the next while their files are unchanged (same modification time and
+    size), and so are the toctrees of a page read before the application kept them (by an
+    older kurskit or by `jupyter-book build`). Nothing but the walk gets either: the walk's
+    `env.get_doctree` is in place from the first `env-get-updated` handler to the last.
     """
 
-    def __init__(self, app: Any) -> None:
+    #: The environment attribute holding the pages' toctrees-only trees.
+    ATTRIBUTE = "kurskit_toctrees_only"
+
+    def __init__(self, app: Any, *, keep: bool) -> None:
+        self._keep = keep
         self._trees: dict[str, tuple[tuple[int, int], Any]] = {}
+        app.connect("doctree-read", self._note)
+        app.connect("env-merge-info", self._merge)
+        app.connect("env-purge-doc", self._purge)
         app.connect("env-get-updated", self._start, priority=1)
         app.connect("env-get-updated", self._stop, priority=999)
+
+    def _light(self, env: Any) -> dict[str, Any]:
+        if not hasattr(env, self.ATTRIBUTE):
+            setattr(env, self.ATTRIBUTE, {})
+        light: dict[str, Any] = getattr(env, self.ATTRIBUTE)
+        return light
+
+    def _note(self, app: Any, doctree: Any) -> None:
+        docname = app.env.docname
+        light = self._light(app.env)
+        light.pop(docname, None)
+        toctrees = _toctrees_only(app.env, doctree)
+        if toctrees is not None:
+            light[docname] = toctrees
+
+    def _merge(self, app: Any, env: Any, docnames: Any, other: Any) -> None:
+        theirs = getattr(other, self.ATTRIBUTE, {})
+        light = self._light(env)
+        for docname in docnames:
+            if docname in theirs:
+                light[docname] = theirs[docname]
+
+    def _purge(self, app: Any, env: Any, docname: str) -> None:
+        self._light(env).pop(docname, None)
 
     def _start(self, app: Any, env: Any) -> list[str]:
         original = type(env).get_doctree.__get__(env)
         folder = Path(env.doctreedir)
+        light = self._light(env)
 
         def get_doctree(docname: str) -> Any:
+            numbered_sections = bool(env.toc_secnumbers.get(docname))
+            if docname in light and not numbered_sections:
+                return light[docname]
+            if not self._keep:
+                return original(docname)
             try:
                 info = (folder / f"{docname}.doctree").stat()
             except OSError:
@@ -234,7 +278,14 @@ class _FigureWalkMemo:
             key = (info.st_mtime_ns, info.st_size)
             kept = self._trees.get(docname)
             if kept is None or kept[0] != key:
-                kept = self._trees[docname] = (key, _walked(env, docname, original(docname)))
+                doctree = original(docname)
+                toctrees = _toctrees_only(env, doctree)
+                if toctrees is not None and not numbered_sections:
+                    # read before this application kept the page's toctrees (by an older
+                    # kurskit, or by `jupyter-book build`): keep them now
+                    light[docname] = toctrees
+                    return doctree
+                kept = self._trees[docname] = (key, doctree)
             return kept[1]
 
         env.get_doctree = get_doctree
@@ -247,15 +298,13 @@ class _FigureWalkMemo:
         return []
 
 
-def _walked(env: Any, docname: str, doctree: Any) -> Any:
-    """What Sphinx's figure numbering needs of a page's doctree (see `_FigureWalkMemo`)."""
+def _toctrees_only(env: Any, doctree: Any) -> Any:
+    """A page's toctrees, in order, if nothing on it is numbered; otherwise None."""
     from docutils import nodes  # type: ignore[import-untyped]
     from sphinx import addnodes
 
-    if env.toc_secnumbers.get(docname) or any(
-        _numbered(env, node) for node in doctree.findall(nodes.Element)
-    ):
-        return doctree
+    if any(_numbered(env, node) for node in doctree.findall(nodes.Element)):
+        return None
     toctrees = nodes.Element()
     toctrees.extend(node.deepcopy() for node in doctree.findall(addnodes.toctree))
     return toctrees

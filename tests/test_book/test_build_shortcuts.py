@@ -1,0 +1,94 @@
+"""What kurskit's builder does instead of the theme and Sphinx (the sidebar drawn from the
+table of contents, figure numbering from toctrees kept while reading, the garbage collector's
+full passes put off) changes nothing in the site: the same pages as without them."""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from kurskit.book import BookBuilder, build_book, sphinx_app
+from tests.swedish_course import make_courses
+from tests.test_book.conftest import book_folder
+
+pytestmark = pytest.mark.slow
+
+
+def add_figure(page: Path, caption: str) -> None:
+    figure = f"\n:::{{figure}} logo.svg\n:alt: Kurslogoen\n\n{caption}\n:::\n"
+    page.write_text(page.read_text("utf-8") + figure, "utf-8")
+
+
+def site_with_figures(base: Path) -> Path:
+    """The test courses, with numbered figures on two pages of two courses, built under
+    `base`; returns the site."""
+    courses = make_courses(base / "courses")
+    add_figure(courses / "kildekritikk" / "02-kildekritikk.md", "Den andre figuren.")
+    add_figure(courses / "kildekritikk" / "01-informasjonssok.md", "Den første figuren.")
+    add_figure(courses / "hemligt" / "ovning.md", "Figuren i övningen.")
+    return build_book(courses_dir=courses, book_dir=book_folder(base)).html_dir
+
+
+def pages(html: Path) -> dict[str, str]:
+    return {str(path.relative_to(html)): path.read_text("utf-8") for path in html.rglob("*.html")}
+
+
+def sidebar(page: str) -> str:
+    found = re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', page, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_the_site_is_the_one_the_theme_and_sphinx_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = pages(site_with_figures(tmp_path / "kurskit"))
+    with monkeypatch.context() as patched:
+        patched.setattr(sphinx_app, "SidebarNav", lambda app: None)
+        patched.setattr(sphinx_app, "_FigureWalk", lambda app, keep: None)
+        theirs = pages(site_with_figures(tmp_path / "theme"))
+
+    assert ours.keys() == theirs.keys()
+    module = "courses/kildekritikk/02-kildekritikk.html"
+    assert 'class="toctree-l2 current active"' in sidebar(ours[module])
+    assert 'href="../hemligt/index.html"' in sidebar(ours[module])
+    numbers = re.findall(r'<span class="caption-number">([^<]+)</span>', ours[module])
+    assert numbers, "the figure is numbered"
+    for name, page in ours.items():
+        assert page == theirs[name], name
+
+
+def test_full_collections_wait_for_the_end_of_a_build(tmp_path: Path) -> None:
+    courses = make_courses(tmp_path / "courses")
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    with BookBuilder(courses_dir=courses, book_dir=book_folder(tmp_path)) as builder:
+        builder.build(on_progress=lambda step, steps, name: during.append(gc.get_threshold()))
+        assert gc.get_threshold() == before
+        assert gc.get_freeze_count() > 0  # a kept builder freezes what its first build made
+        during_rebuild: list[tuple[int, int, int]] = []
+        builder.build(
+            on_progress=lambda step, steps, name: during_rebuild.append(gc.get_threshold())
+        )
+    assert during[0][2] > 10**6 and during[-1] == before  # the last report comes after
+    assert set(during_rebuild) == {before}  # a frozen heap: full collections walk little
+
+
+def test_a_kept_builder_shows_a_new_page_title_in_the_sidebar(tmp_path: Path) -> None:
+    courses = make_courses(tmp_path / "courses")
+    page = courses / "kildekritikk" / "02-kildekritikk.md"
+    with BookBuilder(courses_dir=courses, book_dir=book_folder(tmp_path)) as builder:
+        html = builder.build().html_dir
+        text = page.read_text("utf-8")
+        title = re.search(r"^# (.+)$", text, re.M)
+        assert title is not None
+        time.sleep(0.05)
+        page.write_text(text.replace(title.group(0), "# En helt ny tittel"), "utf-8")
+        builder.build()
+        index = (html / "courses" / "kildekritikk" / "index.html").read_text("utf-8")
+    assert "En helt ny tittel" in sidebar(index)
+    assert title.group(1) not in sidebar(index)
