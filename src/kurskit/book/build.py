@@ -76,29 +76,30 @@ class BookBuilder:
                 on_progress(index, len(steps), steps[index])
             return _timed(timings, name)
 
-        with step(0, "read"):
-            settings = load_book_settings(self.book_dir)
-            courses = select_courses(self.courses_dir, drafts=drafts, notebooks=self._notebooks)
-        with step(1, "vendor"):
-            modules = install_node_modules(self.book_dir)
-        with step(2, "generate"):
-            project = generate_project(
-                courses,
-                settings=settings,
-                book_dir=self.book_dir,
-                folder=self.project_dir,
-                page_cache=self._pages,
-            )
-            copy_assets(modules, project.static_dir, self.build_dir / "html" / "_static")
-            likely = _last_edited_code_page(courses, self.project_dir)
-            if self.warm_up and self._builds == 0 and likely is not None:
-                os.utime(likely[0])  # Sphinx re-reads it; its output is the same
-        # Pages in parallel processes, but not while a kernel is kept ready: a forked process
-        # would take it, and its connection belongs to this one.
-        workers = 1 if self._kept.kernels.holding else _cores()
-        frozen = _older_objects_frozen(already=self._kept.frozen)
-        with step(3, "jupyter_book"), self._kept.kernels.lend(), frozen:
-            log = self._kept.sphinx.build(self.project_dir, self.book_dir, workers=workers)
+        # Full collections wait for the end of the build (`_FrozenHeap`).
+        with _FrozenHeap(already=self._kept.frozen):
+            with step(0, "read"):
+                settings = load_book_settings(self.book_dir)
+                courses = select_courses(self.courses_dir, drafts=drafts, notebooks=self._notebooks)
+            with step(1, "vendor"):
+                modules = install_node_modules(self.book_dir)
+            with step(2, "generate"):
+                project = generate_project(
+                    courses,
+                    settings=settings,
+                    book_dir=self.book_dir,
+                    folder=self.project_dir,
+                    page_cache=self._pages,
+                )
+                copy_assets(modules, project.static_dir, self.build_dir / "html" / "_static")
+                likely = _last_edited_code_page(courses, self.project_dir)
+                if self.warm_up and self._builds == 0 and likely is not None:
+                    os.utime(likely[0])  # Sphinx re-reads it; its output is the same
+            # Pages in parallel processes, but not while a kernel is kept ready: a forked process
+            # would take it, and its connection belongs to this one.
+            workers = 1 if self._kept.kernels.holding else _cores()
+            with step(3, "jupyter_book"), self._kept.kernels.lend():
+                log = self._kept.sphinx.build(self.project_dir, self.book_dir, workers=workers)
         self._builds += 1
         self._kept.refreeze_if_replaced()
         if self.warm_up and self._builds == 1:
@@ -249,27 +250,44 @@ def _cores() -> int:
     return max(1, min(available, MAX_WORKERS))
 
 
-@contextlib.contextmanager
-def _older_objects_frozen(*, already: bool = False) -> Iterator[None]:
-    """Let the garbage collector skip, during one build, the objects that exist before it.
+class _FrozenHeap:
+    """Keeps the garbage collector's full passes out of one build.
 
-    Its full passes walk every object: a tenth of a build. What exists before it (modules,
-    the kit, its caches) is rarely garbage; freezing and unfreezing are O(1), and afterwards
-    those objects are collected as before. sphinx-external-toc also looks through
+    A full pass walks every object, and a build makes many that live to its end: the
+    environment Sphinx reads, and, while pages are written in parallel, the resolved doctrees
+    the main process holds for the writers. For a hundred courses the passes grew to a second
+    each and took a sixth of the build, in the process every writer waits for. During the
+    build the objects that exist before it (modules, the kit, its caches; rarely garbage) are
+    frozen, and full passes are put off to its end; the young generations are still collected,
+    so short-lived cycles are freed as they die. Freezing and unfreezing are O(1), and
+    afterwards every object is collected as before. sphinx-external-toc also looks through
     `gc.get_objects()` for Sphinx's toctree collector on every start; frozen objects,
     including earlier builds' collectors, are not in that list.
     """
-    # `already`: the builder froze the objects after its first build. Otherwise someone else
-    # may have, and their objects are left alone. (Counting frozen objects walks them all: a
-    # tenth of a second for a hundred courses, so a builder that froze them does not ask.)
-    if already or gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+
+    #: The oldest generation's threshold during a build: never reached.
+    PUT_OFF = 10**9
+
+    def __init__(self, *, already: bool = False) -> None:
+        # `already`: the builder froze the objects after its first build. Otherwise someone
+        # else may have, and their objects are left alone. (Counting frozen objects walks them
+        # all: a tenth of a second for a hundred courses, so a builder that froze them does
+        # not ask.)
+        self._already = already
+        self._thresholds: tuple[int, int, int] | None = None
+
+    def __enter__(self) -> _FrozenHeap:
+        if not self._already and not gc.get_freeze_count():
+            gc.freeze()
+            self._thresholds = gc.get_threshold()
+            gc.set_threshold(self._thresholds[0], self._thresholds[1], self.PUT_OFF)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thresholds is not None:
+            gc.unfreeze()
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
 
 
 @contextlib.contextmanager
