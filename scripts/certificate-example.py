@@ -41,7 +41,15 @@ def main() -> None:
         )
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "72", "-singlefile", certificate.pdf, OUTPUT.with_suffix("")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "72",
+                "-singlefile",
+                certificate.pdf,
+                OUTPUT.with_suffix(""),
+            ],
             check=True,
         )
     print(f"wrote {OUTPUT.relative_to(ROOT)}")
