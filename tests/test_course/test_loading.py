@@ -200,13 +200,13 @@ def test_competence_written_as_number_is_accepted(make_course: CourseFactory) ->
     assert loaded.course.competences == ["1.1", "1.2"]
 
 
-def test_a_notebook_cache_reads_only_files_changed_since(
+def test_a_read_cache_reads_only_files_changed_since(
     make_course: CourseFactory, today: dt.date
 ) -> None:
-    from kurskit.course.loading import NotebookCache
+    from kurskit.course.loading import ReadCache
 
     folder = make_course()
-    cache: NotebookCache = {}
+    cache: ReadCache = {}
     first = load_course(folder, today=today, notebooks=cache)
     again = load_course(folder, today=today, notebooks=cache)
     assert again.notebooks["lesson.md"] is first.notebooks["lesson.md"]  # not read again
@@ -216,6 +216,17 @@ def test_a_notebook_cache_reads_only_files_changed_since(
     assert edited.notebooks["lesson.md"] is not first.notebooks["lesson.md"]
     assert "En ny linje." in edited.notebooks["lesson.md"].notebook.cells[-1].source
     assert edited.notebooks["test.ipynb"] is first.notebooks["test.ipynb"]
+    course_file = folder / "course.yml"
+    read_before = cache[course_file][1]
+    load_course(folder, today=today, notebooks=cache)
+    assert cache[course_file][1] is read_before  # course.yml not parsed again
+    text = course_file.read_text("utf-8")
+    assert "summary: Et lite kurs for testene." in text
+    course_file.write_text(
+        text.replace("Et lite kurs for testene.", "Et nytt sammendrag."), "utf-8"
+    )
+    changed = load_course(folder, today=today, notebooks=cache)
+    assert changed.course is not None and changed.course.summary == "Et nytt sammendrag."
 
 
 def test_one_default_pass_threshold(make_course: CourseFactory) -> None:

@@ -25,7 +25,7 @@ from kurskit.book.settings import load_book_settings
 from kurskit.book.sphinx_app import SphinxSession
 from kurskit.book.vendor import copy_assets, install_node_modules
 from kurskit.course.cells import LOAD_EXTENSION, is_question_cell
-from kurskit.course.loading import LoadedCourse, NotebookCache
+from kurskit.course.loading import LoadedCourse, ReadCache
 from kurskit.progress import ProgressCallback
 
 #: Processes that read and write pages in a full build, at most (one per core up to this).
@@ -50,7 +50,7 @@ class BookBuilder:
         self.build_dir = book_dir / "_build"
         self.project_dir = self.build_dir / "project"
         self._pages: PageCache = {}
-        self._notebooks: NotebookCache = {}
+        self._notebooks: ReadCache = {}
         self._builds = 0
         self._kept = _Kept(keep_sphinx=warm_up)
         weakref.finalize(self, self._kept.close)

@@ -12,7 +12,7 @@ import json
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,7 +27,7 @@ from kurskit.book.static_questions import book_notebook
 from kurskit.course.edition import course_images
 from kurskit.course.loading import (
     LoadedCourse,
-    NotebookCache,
+    ReadCache,
     find_course_folders,
     load_course,
 )
@@ -52,14 +52,23 @@ class Project:
         return self.folder / STATIC_DIR
 
 
-#: Book pages made from course notebooks, by page path: (fingerprint of the input, text).
-#: A builder kept alive passes the same dict to every build, so only edited notebooks are
-#: converted again.
-PageCache = dict[str, tuple[str, str]]
+class CachedPage(NamedTuple):
+    """A book page made from a course notebook."""
+
+    #: The notebook object, the course language and the page's links it was made from.
+    made_from: tuple[Any, str, tuple[str, str]]
+    #: What it was made from, hashed (for a notebook read again but unchanged).
+    fingerprint: str
+    text: str
+
+
+#: Book pages made from course notebooks, by page path. A builder kept alive passes the same
+#: dict to every build, so only edited notebooks are converted again.
+PageCache = dict[str, CachedPage]
 
 
 def select_courses(
-    courses_dir: Path, *, drafts: bool, notebooks: NotebookCache | None = None
+    courses_dir: Path, *, drafts: bool, notebooks: ReadCache | None = None
 ) -> list[LoadedCourse]:
     """Published courses (and drafts and archived ones with `drafts`); errors stop the build.
     A builder kept alive passes the same `notebooks` every time (see `load_course`)."""
@@ -114,13 +123,22 @@ def generate_project(
                 live_url(settings, course.slug, module.file),
                 app_url(settings, course.slug, module.file),
             )
-            fingerprint = _fingerprint(source.notebook, module.file, course.language, links)
-            if page not in cache or cache[page][0] != fingerprint:
-                copy = book_notebook(
-                    source.notebook, language=course.language, live_url=links[0], app_url=links[1]
-                )
-                cache[page] = (fingerprint, _notebook_text(copy, module.file))
-            write(page, cache[page][1])
+            made_from = (source.notebook, course.language, links)
+            kept = cache.get(page)
+            if kept is None or not _same_origin(kept.made_from, made_from):
+                fingerprint = _fingerprint(source.notebook, module.file, course.language, links)
+                if kept is None or kept.fingerprint != fingerprint:
+                    copy = book_notebook(
+                        source.notebook,
+                        language=course.language,
+                        live_url=links[0],
+                        app_url=links[1],
+                    )
+                    kept = CachedPage(made_from, fingerprint, _notebook_text(copy, module.file))
+                else:
+                    kept = CachedPage(made_from, fingerprint, kept.text)
+                cache[page] = kept
+            write(page, kept.text)
         chapters.append(
             {
                 "file": f"{base}/index",
@@ -145,6 +163,14 @@ def generate_project(
             shutil.copy2(logo, target)
     _remove_stale(folder / COURSES_DIR, wanted)
     return project
+
+
+def _same_origin(
+    kept: tuple[Any, str, tuple[str, str]], now: tuple[Any, str, tuple[str, str]]
+) -> bool:
+    """The same notebook object (a loader's cache hands out the one it read while the file is
+    unchanged), course language and links: the page is the one made before."""
+    return kept[0] is now[0] and kept[1:] == now[1:]
 
 
 def _fingerprint(notebook: Any, file: str, language: str, links: tuple[str, str]) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -54,14 +54,16 @@ def display(path: Path) -> str:
         return str(path)
 
 
-#: Notebooks read before, by path: (the file's identity when read, what was read). Someone
-#: loading the same courses again and again (the book's watch loop) passes one dict to every
-#: `load_course`, and only files changed since are read again. Treat its notebooks as read-only.
-NotebookCache = dict[Path, tuple[tuple[int, int, int, str], CourseNotebook]]
+#: Course files and notebooks read before, by path: (the file's identity when read, what was
+#: read). Someone loading the same courses again and again (the book's watch loop) passes one
+#: dict to every `load_course`, and only files changed since are read again. Treat what it
+#: holds as read-only.
+ReadCache = dict[Path, tuple[tuple[int, int, int, str], Any]]
+_Read = TypeVar("_Read")
 
 
 def load_course(
-    folder: Path, *, today: dt.date | None = None, notebooks: NotebookCache | None = None
+    folder: Path, *, today: dt.date | None = None, notebooks: ReadCache | None = None
 ) -> LoadedCourse:
     """Read `folder/course.yml` and every module notebook; never raises for bad content.
 
@@ -75,7 +77,7 @@ def load_course(
         loaded.problems.append(Problem(shown, None, "", f"no {COURSE_FILE} in {display(folder)}"))
         return loaded
     try:
-        source = load_located(course_file.read_text("utf-8"))
+        source = _read_once(course_file, notebooks, _read_course_file)
     except YamlSyntaxError as error:
         loaded.problems.append(Problem(shown, error.line, "", str(error)))
         return loaded
@@ -223,7 +225,7 @@ def _check_course_facts(
 
 
 def _load_listed_notebooks(
-    loaded: LoadedCourse, source: LocatedYaml, shown: str, cache: NotebookCache | None
+    loaded: LoadedCourse, source: LocatedYaml, shown: str, cache: ReadCache | None
 ) -> None:
     modules = source.data.get("modules")
     if not isinstance(modules, list):
@@ -243,7 +245,7 @@ def _load_listed_notebooks(
                 )
             )
             continue
-        notebook = _load_notebook_once(path, cache)
+        notebook = _read_once(path, cache, load_notebook)
         loaded.notebooks[file] = notebook
         loaded.problems.extend(notebook.problems)
     listed = set(loaded.notebooks)
@@ -264,19 +266,26 @@ def _load_listed_notebooks(
             )
 
 
-def _load_notebook_once(path: Path, cache: NotebookCache | None) -> CourseNotebook:
+def _read_course_file(path: Path, shown: str) -> LocatedYaml:
+    return load_located(path.read_text("utf-8"))
+
+
+def _read_once(path: Path, cache: ReadCache | None, read: Callable[[Path, str], _Read]) -> _Read:
+    """`read(path, shown)`, or what it returned before if the file is unchanged since (with a
+    cache). What raises is not kept."""
     shown = display(path)
     if cache is None:
-        return load_notebook(path, shown)
+        return read(path, shown)
     try:
         info = path.stat()
-    except OSError:  # gone since it was listed: load_notebook reports it
-        return load_notebook(path, shown)
+    except OSError:  # gone since it was listed: `read` reports it
+        return read(path, shown)
     identity = (info.st_ino, info.st_size, info.st_mtime_ns, shown)
     known = cache.get(path)
     if known is None or known[0] != identity:
-        known = cache[path] = (identity, load_notebook(path, shown))
-    return known[1]
+        known = cache[path] = (identity, read(path, shown))
+    result: _Read = known[1]
+    return result
 
 
 def _notebook_files(folder: Path) -> Iterable[Path]:
