@@ -36,8 +36,10 @@ def book_notebook(
                 html = strings_script(language) + html
                 first_question = False
             # A stable cell id, so an unchanged notebook is written unchanged (no rebuild).
+            # Made as a dict: `new_markdown_cell` validates every cell against the schema.
             cell_id = "kk-" + hashlib.sha256(cell.source.encode()).hexdigest()[:16]
-            cells.append(nbformat.v4.new_markdown_cell(raw_html(html), id=cell_id))
+            markdown = {"id": cell_id, "cell_type": "markdown", "metadata": {}}
+            cells.append(nbformat.from_dict({**markdown, "source": raw_html(html)}))
             continue
         cells.append(cell)
     copy.cells = cells
