@@ -209,6 +209,8 @@ def test_a_read_cache_reads_only_files_changed_since(
     cache: ReadCache = {}
     first = load_course(folder, today=today, notebooks=cache)
     again = load_course(folder, today=today, notebooks=cache)
+    assert again is first  # no file in the folder changed: the course is not loaded again
+    assert load_course(folder, today=today + dt.timedelta(days=1), notebooks=cache) is not first
     assert again.notebooks["lesson.md"] is first.notebooks["lesson.md"]  # not read again
     lesson = folder / "lesson.md"
     lesson.write_text(lesson.read_text("utf-8") + "\nEn ny linje.\n", "utf-8")

@@ -54,11 +54,11 @@ def display(path: Path) -> str:
         return str(path)
 
 
-#: Course files and notebooks read before, by path: (the file's identity when read, what was
-#: read). Someone loading the same courses again and again (the book's watch loop) passes one
-#: dict to every `load_course`, and only files changed since are read again. Treat what it
-#: holds as read-only.
-ReadCache = dict[Path, tuple[tuple[int, int, int, str], Any]]
+#: Courses, course files and notebooks read before, by path: (the identity of the file, or of
+#: every file in the course folder, when read; what was read). Someone loading the same courses
+#: again and again (the book's watch loop) passes one dict to every `load_course`, and only
+#: what changed since is read again. Treat what it holds as read-only.
+ReadCache = dict[Path, tuple[object, Any]]
 _Read = TypeVar("_Read")
 
 
@@ -67,9 +67,35 @@ def load_course(
 ) -> LoadedCourse:
     """Read `folder/course.yml` and every module notebook; never raises for bad content.
 
-    With `notebooks`, a notebook whose file is unchanged since it was put there is not read
-    again."""
+    With `notebooks`, a course whose folder has the same files, unchanged, on the same day is
+    not loaded again, and of a course that changed only the changed files are read again."""
     folder = Path(folder)
+    today = today or dt.date.today()
+    if notebooks is None:
+        return _load_course(folder, today, None)
+    identity = (today, _folder_identity(folder))
+    known = notebooks.get(folder)
+    if known is None or known[0] != identity:
+        known = notebooks[folder] = (identity, _load_course(folder, today, notebooks))
+    loaded: LoadedCourse = known[1]
+    return loaded
+
+
+def _folder_identity(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every file under `folder` with its inode, size and modification time."""
+    found = []
+    for parent, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(parent) / name
+            try:
+                info = path.stat()
+            except OSError:  # gone while we looked: the identity differs from the next look
+                continue
+            found.append((str(path), info.st_ino, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+def _load_course(folder: Path, today: dt.date, notebooks: ReadCache | None) -> LoadedCourse:
     course_file = folder / COURSE_FILE
     shown = display(course_file)
     loaded = LoadedCourse(folder=folder, course=None)
@@ -94,7 +120,7 @@ def load_course(
         loaded.problems.extend(problems_from_validation(error, file=shown, source=source))
         errors = tuple(tuple(detail["loc"]) for detail in error.errors())
     valid = _ValidParts(source.data, errors)
-    _check_course_facts(loaded, valid, source, shown, today or dt.date.today())
+    _check_course_facts(loaded, valid, source, shown, today)
     _load_listed_notebooks(loaded, source, shown, notebooks)
     _check_questions(loaded, valid, source, shown)
     _check_background(loaded, valid, source, shown)
