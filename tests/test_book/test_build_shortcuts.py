@@ -1,13 +1,18 @@
 """What kurskit's builder does instead of the theme and Sphinx (the sidebar drawn from the
-table of contents, figure numbering from toctrees kept while reading, the garbage collector's
-full passes put off) changes nothing in the site: the same pages as without them."""
+table of contents, figure numbering from toctrees kept while reading, Sphinx's own section
+numbering, the search index kept between builds, the garbage collector's full passes put off)
+changes nothing in the site: the same pages and search index as without them."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -50,6 +55,7 @@ def test_the_site_is_the_one_the_theme_and_sphinx_make(
     with monkeypatch.context() as patched:
         patched.setattr(sphinx_app, "SidebarNav", lambda app: None)
         patched.setattr(sphinx_app, "_FigureWalk", lambda app, keep: None)
+        patched.setattr(sphinx_app, "_plain_section_numbers", lambda app: None)
         theirs = pages(site_with_figures(tmp_path / "theme"))
 
     assert ours.keys() == theirs.keys()
@@ -92,3 +98,66 @@ def test_a_kept_builder_shows_a_new_page_title_in_the_sidebar(tmp_path: Path) ->
         index = (html / "courses" / "kildekritikk" / "index.html").read_text("utf-8")
     assert "En helt ny tittel" in sidebar(index)
     assert title.group(1) not in sidebar(index)
+
+
+@contextlib.contextmanager
+def counted_index_reads() -> Iterator[list[int]]:
+    """How often Sphinx reads a search index back from its file, in the block."""
+    from sphinx.search import IndexBuilder
+
+    reads: list[int] = []
+    original_load = IndexBuilder.load
+
+    def load(self: IndexBuilder, stream: IO[Any], format: object) -> None:
+        reads.append(1)
+        original_load(self, stream, format)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(IndexBuilder, "load", load)
+        yield reads
+
+
+def rebuilt_search_index(base: Path) -> tuple[str, int]:
+    """The search index a kept builder writes after two edits (a word added on one page, a
+    word removed from another), and how often Sphinx read an index back from its file."""
+    courses = make_courses(base / "courses")
+    added = courses / "kildekritikk" / "02-kildekritikk.md"
+    trimmed = courses / "kildekritikk" / "01-informasjonssok.md"
+    trimmed.write_text(trimmed.read_text("utf-8") + "\nOrdet forsvinnord.\n", "utf-8")
+    book = book_folder(base)
+    with counted_index_reads() as reads, BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        html = builder.build().html_dir
+        time.sleep(0.05)
+        added.write_text(added.read_text("utf-8") + "\nOrdet sjeldenbibliotek.\n", "utf-8")
+        builder.build()
+        time.sleep(0.05)
+        text = trimmed.read_text("utf-8")
+        trimmed.write_text(text.replace("\nOrdet forsvinnord.\n", ""), "utf-8")
+        builder.build()
+    return (html / "searchindex.js").read_text("utf-8"), len(reads)
+
+
+def test_a_kept_builder_keeps_its_search_index_instead_of_reading_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, reads_kept = rebuilt_search_index(tmp_path / "kept")
+    monkeypatch.setattr(sphinx_app, "KeptSearchIndex", lambda app: None)
+    read_back, reads = rebuilt_search_index(tmp_path / "read")
+
+    assert "sjeldenbibliotek" in kept
+    assert kept == read_back
+    assert reads == 2  # Sphinx reads its index back before each rebuild's writing
+    assert reads_kept == 0
+
+
+def test_a_kept_builder_reads_a_search_index_changed_by_someone_else(tmp_path: Path) -> None:
+    courses = make_courses(tmp_path / "courses")
+    page = courses / "kildekritikk" / "02-kildekritikk.md"
+    book = book_folder(tmp_path)
+    with counted_index_reads() as reads, BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        index = builder.build().html_dir / "searchindex.js"
+        later = index.stat().st_mtime_ns + 10**9
+        os.utime(index, ns=(later, later))  # as another build writing the same site
+        page.write_text(page.read_text("utf-8") + "\nEn setning til.\n", "utf-8")
+        builder.build()
+    assert len(reads) == 1

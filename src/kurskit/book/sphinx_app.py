@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kurskit.book.search import KeptSearchIndex
 from kurskit.book.sidebar import SidebarNav
 
 
@@ -158,10 +159,15 @@ class SphinxSession:
                 parallel=1,
                 keep_going=False,
             )
-            if app.config["use_multitoc_numbering"] and "numbered: true" in toc.read_text("utf-8"):
+            numbered = "numbered: true" in toc.read_text("utf-8")
+            if app.config["use_multitoc_numbering"] and numbered:
                 app.setup_extension("sphinx_multitoc_numbering")
+            if not numbered:
+                _plain_section_numbers(app)
             _declare_parallel_safe(app)
             SidebarNav(app)
+            if self.keep:
+                KeptSearchIndex(app)
             app.connect("env-updated", self._writing_workers)
             _FigureWalk(app, keep=self.keep)
         except BaseException:
@@ -199,6 +205,26 @@ def _declare_parallel_safe(app: Any) -> None:
             extension.parallel_read_safe = True
         if extension is not None and extension.parallel_write_safe is None:
             extension.parallel_write_safe = True
+
+
+def _plain_section_numbers(app: Any) -> None:
+    """Number sections as Sphinx does, for a table of contents with nothing numbered.
+
+    sphinx-external-toc replaces Sphinx's toctree collector with one that restyles section
+    numbers (roman, alphabetic) after Sphinx assigns them, after every build that read a page;
+    it starts by deep-copying every page's title, a tenth of a rebuild for a hundred courses,
+    and with no numbered toctree it changes nothing. Its collector is kept (its place among
+    the event handlers too); only its numbering is Sphinx's own again, and the copy it kept in
+    the environment is dropped.
+    """
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    for listener in app.events.listeners.get("env-get-updated", []):
+        collector = getattr(listener.handler, "__self__", None)
+        if isinstance(collector, TocTreeCollector) and type(collector) is not TocTreeCollector:
+            plain = TocTreeCollector.assign_section_numbers.__get__(collector)
+            vars(collector)["assign_section_numbers"] = plain
+    app.env.__dict__.pop("titles_old", None)
 
 
 class _FigureWalk:
