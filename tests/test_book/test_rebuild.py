@@ -207,3 +207,26 @@ def test_the_watch_sees_renames_and_deletions(built_book: BuiltBook, tmp_path: P
         assert renamed != before
         moved.unlink()
         assert builder.sources() != renamed
+
+
+def test_a_kept_builder_writes_again_what_changed_behind_its_back(
+    built_book: BuiltBook, tmp_path: Path
+) -> None:
+    """The builder remembers what it wrote into the generated project; a file someone else
+    changed or deleted there, or an image added beside a module, is still written."""
+    courses, book = book_copy(built_book, tmp_path)
+    image = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>\n'
+    with BookBuilder(courses_dir=courses, book_dir=book) as builder:
+        project = builder.build().project_dir / "courses" / "kildekritikk"
+        page = project / "01-informasjonssok.md"
+        made = page.read_text("utf-8")
+        page.write_text("Endret utenfor kurskit.\n", "utf-8")
+        (project / "index.md").unlink()
+        (courses / "kildekritikk" / "figur.svg").write_text(image, "utf-8")
+        builder.build()
+        assert page.read_text("utf-8") == made
+        assert (project / "index.md").is_file()
+        assert (project / "figur.svg").read_text("utf-8") == image
+        (courses / "kildekritikk" / "figur.svg").unlink()
+        builder.build()
+        assert not (project / "figur.svg").exists()

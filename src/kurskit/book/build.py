@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kurskit.book.kernels import SpareKernels
-from kurskit.book.project import COURSES_DIR, PageCache, generate_project, select_courses
+from kurskit.book.project import COURSES_DIR, ProjectCache, generate_project, select_courses
 from kurskit.book.result import BookBuild
 from kurskit.book.settings import load_book_settings
 from kurskit.book.sphinx_app import SphinxSession
@@ -49,7 +49,7 @@ class BookBuilder:
         self.warm_up = warm_up
         self.build_dir = book_dir / "_build"
         self.project_dir = self.build_dir / "project"
-        self._pages: PageCache = {}
+        self._project = ProjectCache()
         self._notebooks: ReadCache = {}
         self._builds = 0
         self._kept = _Kept(keep_sphinx=warm_up)
@@ -89,7 +89,7 @@ class BookBuilder:
                     settings=settings,
                     book_dir=self.book_dir,
                     folder=self.project_dir,
-                    page_cache=self._pages,
+                    cache=self._project,
                 )
                 copy_assets(modules, project.static_dir, self.build_dir / "html" / "_static")
                 likely = _last_edited_code_page(courses, self.project_dir)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -62,9 +64,30 @@ class CachedPage(NamedTuple):
     text: str
 
 
-#: Book pages made from course notebooks, by page path. A builder kept alive passes the same
-#: dict to every build, so only edited notebooks are converted again.
-PageCache = dict[str, CachedPage]
+class CourseParts(NamedTuple):
+    """What a course's part of the project is made of, besides its pages."""
+
+    #: The loaded course and the settings it was made from (a loader's cache hands out the
+    #: same object while no file in the course folder changed).
+    made_from: tuple[LoadedCourse, BookSettings]
+    index_text: str  # the course's page
+    images: list[Path]  # beside its pages
+    latest: float  # when a file in its folder last changed
+    links: dict[str, tuple[str, str]]  # each module's live and app links
+
+
+@dataclass
+class ProjectCache:
+    """What a builder kept alive remembers from one build to the next, so that a rebuild
+    after an edit redoes only what the edit touched."""
+
+    #: Book pages made from course notebooks, by page path.
+    pages: dict[str, CachedPage] = field(default_factory=dict)
+    #: Each course's other parts, by course folder.
+    courses: dict[Path, CourseParts] = field(default_factory=dict)
+    #: What each project file was last written with (or found to hold), and the file's
+    #: inode, size and modification time then: a file unchanged since is not read again.
+    files: dict[Path, tuple[str | bytes, tuple[int, int, int]]] = field(default_factory=dict)
 
 
 def select_courses(
@@ -90,41 +113,45 @@ def generate_project(
     settings: BookSettings,
     book_dir: Path,
     folder: Path,
-    page_cache: PageCache | None = None,
+    cache: ProjectCache | None = None,
 ) -> Project:
-    """Write the project for these courses into `folder`; remove pages of courses now gone."""
+    """Write the project for these courses into `folder`; remove pages of courses now gone.
+    A builder kept alive passes the same `cache` to every build."""
     project = Project(folder=folder, courses=[c.course for c in courses if c.course])
-    cache: PageCache = {} if page_cache is None else page_cache
+    cache = ProjectCache() if cache is None else cache
     wanted: set[Path] = set()
 
     def write(relative: str, text: str | bytes) -> None:
         path = folder / relative
         wanted.add(path)
+        known = cache.files.get(path)
+        if known is not None and known[0] == text and known[1] == _identity(path):
+            return
         data = text.encode() if isinstance(text, str) else text
         if not path.exists() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             project.written.append(path)
+        cache.files[path] = (text, _identity(path))
 
     chapters: list[dict[str, Any]] = []
+    latest = 0.0
     for loaded in courses:
         course = loaded.course
         assert course is not None
         base = f"{COURSES_DIR}/{course.slug}"
-        pages = {m.file: m.file for m in course.modules}
-        write(f"{base}/index.md", course_page(course, pages))
-        for image in course_images(loaded.folder):  # what the pages show, beside them
+        parts = _course_parts(loaded, settings, cache)
+        latest = max(latest, parts.latest)
+        write(f"{base}/index.md", parts.index_text)
+        for image in parts.images:  # what the pages show, beside them
             write(f"{base}/{image.as_posix()}", (loaded.folder / image).read_bytes())
         for module in course.modules:
             page = f"{base}/{module.file}"
             source = loaded.notebooks[module.file]  # read and checked by load_course
             assert source.notebook is not None  # an unreadable notebook is an error: no build
-            links = (
-                live_url(settings, course.slug, module.file),
-                app_url(settings, course.slug, module.file),
-            )
+            links = parts.links[module.file]
             made_from = (source.notebook, course.language, links)
-            kept = cache.get(page)
+            kept = cache.pages.get(page)
             if kept is None or not _same_origin(kept.made_from, made_from):
                 fingerprint = _fingerprint(source.notebook, module.file, course.language, links)
                 if kept is None or kept.fingerprint != fingerprint:
@@ -137,7 +164,7 @@ def generate_project(
                     kept = CachedPage(made_from, fingerprint, _notebook_text(copy, module.file))
                 else:
                     kept = CachedPage(made_from, fingerprint, kept.text)
-                cache[page] = kept
+                cache.pages[page] = kept
             write(page, kept.text)
         chapters.append(
             {
@@ -148,12 +175,9 @@ def generate_project(
             }
         )
     write("index.md", catalog_page(settings, project.courses, read_ratings(book_dir)))
-    write(
-        "_toc.yml",
-        _yaml({"format": "jb-book", "root": "index", "chapters": chapters}),
-    )
+    write("_toc.yml", _toc_text(chapters))
     write("_config.yml", _config_text(settings, project.courses))
-    built = _latest_change(courses)
+    built = dt.datetime.fromtimestamp(latest, tz=dt.UTC).replace(microsecond=0)
     write(f"{EXTRA_DIR}/catalog.json", catalog_json(settings, project.courses, built))
     write(f"{EXTRA_DIR}/atom.xml", atom_feed(settings, project.courses, built))
     logo = book_dir / settings.logo if settings.logo else None
@@ -162,7 +186,45 @@ def generate_project(
         if not target.exists() or target.read_bytes() != logo.read_bytes():
             shutil.copy2(logo, target)
     _remove_stale(folder / COURSES_DIR, wanted)
+    for gone in set(cache.files) - wanted:
+        del cache.files[gone]
+    for gone in set(cache.courses) - {loaded.folder for loaded in courses}:
+        del cache.courses[gone]
     return project
+
+
+def _course_parts(loaded: LoadedCourse, settings: BookSettings, cache: ProjectCache) -> CourseParts:
+    """The course's parts, made again only when the course or the settings changed."""
+    kept = cache.courses.get(loaded.folder)
+    if kept is not None and kept.made_from[0] is loaded and kept.made_from[1] == settings:
+        return kept
+    course = loaded.course
+    assert course is not None
+    files = [path for path in loaded.folder.rglob("*") if path.is_file()]
+    parts = CourseParts(
+        made_from=(loaded, settings),
+        index_text=course_page(course, {m.file: m.file for m in course.modules}),
+        images=course_images(loaded.folder),
+        # when the published content last changed (feeds' `updated`): stable across rebuilds
+        latest=max((path.stat().st_mtime for path in files), default=0.0),
+        links={
+            m.file: (
+                live_url(settings, course.slug, m.file),
+                app_url(settings, course.slug, m.file),
+            )
+            for m in course.modules
+        },
+    )
+    cache.courses[loaded.folder] = parts
+    return parts
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1, 0)
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _same_origin(
@@ -193,22 +255,16 @@ def _notebook_text(notebook: Any, file: str) -> str:
     return str(jupytext.writes(notebook, fmt="md:myst"))
 
 
-def _latest_change(courses: list[LoadedCourse]) -> dt.datetime:
-    """When the published content last changed (feeds' `updated`); stable across rebuilds."""
-    times = [
-        path.stat().st_mtime for c in courses for path in c.folder.rglob("*") if path.is_file()
-    ]
-    return dt.datetime.fromtimestamp(max(times, default=0), tz=dt.UTC).replace(microsecond=0)
-
-
 def _remove_stale(courses_folder: Path, wanted: set[Path]) -> None:
     if not courses_folder.exists():
         return
-    for path in sorted(courses_folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for parent, _dirs, files in os.walk(courses_folder, topdown=False):
+        here = Path(parent)
+        for name in files:
+            if here / name not in wanted:
+                (here / name).unlink()
+        if here != courses_folder and not any(here.iterdir()):
+            here.rmdir()
     if not any(courses_folder.iterdir()):
         shutil.rmtree(courses_folder)
 
@@ -238,16 +294,28 @@ def _config_text(settings: BookSettings, courses: list[Course]) -> str:
             [(c.slug, c.language, [m.file for m in c.modules]) for c in courses],
         ]
     )
-    text = _configs.get(key)
-    if text is None:
-        if len(_configs) >= 4:  # a few books per process at most
-            _configs.clear()
-        text = _configs[key] = _config(settings, courses)
-    return text
+    return _remembered(_configs, key, lambda: _config(settings, courses))
 
 
-#: `_config_text`'s texts by what they are made of.
+def _toc_text(chapters: list[dict[str, Any]]) -> str:
+    """The project's `_toc.yml`, made again only when the chapters changed."""
+    toc = {"format": "jb-book", "root": "index", "chapters": chapters}
+    return _remembered(_tocs, json.dumps(chapters), lambda: _yaml(toc))
+
+
+#: `_config_text`'s and `_toc_text`'s texts by what they are made of.
 _configs: dict[str, str] = {}
+_tocs: dict[str, str] = {}
+
+
+def _remembered(memo: dict[str, str], key: str, make: Callable[[], str]) -> str:
+    """What `make` made before for `key`, or what it makes now (a few books per process)."""
+    text = memo.get(key)
+    if text is None:
+        if len(memo) >= 4:
+            memo.clear()
+        text = memo[key] = make()
+    return text
 
 
 def _config(settings: BookSettings, courses: list[Course]) -> str:
