@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kurskit.course import load_course
+from kurskit.course.loading import LoadedCourse
 from kurskit.course.problems import Problem
 from tests.factories import COURSE_YML, GRADED_TF, LESSON_MD, CourseFactory, ipynb_with, md_question
 
@@ -229,6 +232,47 @@ def test_a_read_cache_reads_only_files_changed_since(
     )
     changed = load_course(folder, today=today, notebooks=cache)
     assert changed.course is not None and changed.course.summary == "Et nytt sammendrag."
+
+
+def read_alike(loaded: LoadedCourse) -> tuple[Any, ...]:
+    """What a course was read as, without the cell ids jupytext invents at every read."""
+    notebooks = [
+        (file, nb.display_path, nb.specs, nb.problems, [c.source for c in nb.notebook.cells])
+        for file, nb in loaded.notebooks.items()
+        if nb.notebook is not None
+    ]
+    return loaded.folder, loaded.course, notebooks, loaded.problems
+
+
+def test_courses_loaded_in_forked_processes_are_the_courses_loaded_here(
+    make_course: CourseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskit.course import loading
+
+    def course(slug: str, text: str = COURSE_YML) -> Path:
+        return make_course(text.replace("slug: demo", f"slug: {slug}"), slug=slug)
+
+    folders = [course(f"kurs{number}") for number in range(5)]
+    folders.append(course("feil", COURSE_YML.replace("level: foundation", "level: x")))
+    processes = tmp_path / "processes"
+    processes.mkdir()
+    identify = loading._folder_identity
+
+    def noting_the_process(folder: Path) -> Any:
+        (processes / str(os.getpid())).touch()
+        return identify(folder)
+
+    monkeypatch.setattr(loading, "_folder_identity", noting_the_process)
+    cache: loading.ReadCache = {}
+    shared = loading.load_courses(folders, notebooks=cache, workers=2)
+
+    assert len(list(processes.iterdir())) == 2  # this one and a forked one
+    assert [read_alike(c) for c in shared] == [read_alike(load_course(f)) for f in folders]
+    assert not only(shared[0].problems)
+    assert [p.line for p in only(shared[-1].problems)] == [line_of(COURSE_YML, "level:")]
+    # What they read is kept as `load_course` keeps it: nothing is read again.
+    assert load_course(folders[1], notebooks=cache) is shared[1]
+    assert cache[folders[1] / "lesson.md"][1] is shared[1].notebooks["lesson.md"]
 
 
 def test_one_default_pass_threshold(make_course: CourseFactory) -> None:

@@ -76,11 +76,17 @@ class BookBuilder:
                 on_progress(index, len(steps), steps[index])
             return _timed(timings, name)
 
+        # Courses loaded and pages read and written in parallel processes, but not while a
+        # kernel is kept ready: a forked process would take it, and its connection belongs to
+        # this one.
+        workers = 1 if self._kept.kernels.holding else _cores()
         # Full collections wait for the end of the build (`_FrozenHeap`).
         with _FrozenHeap(already=self._kept.frozen):
             with step(0, "read"):
                 settings = load_book_settings(self.book_dir)
-                courses = select_courses(self.courses_dir, drafts=drafts, notebooks=self._notebooks)
+                courses = select_courses(
+                    self.courses_dir, drafts=drafts, notebooks=self._notebooks, workers=workers
+                )
             with step(1, "vendor"):
                 modules = install_node_modules(self.book_dir)
             with step(2, "generate"):
@@ -95,9 +101,6 @@ class BookBuilder:
                 likely = _last_edited_code_page(courses, self.project_dir)
                 if self.warm_up and self._builds == 0 and likely is not None:
                     os.utime(likely[0])  # Sphinx re-reads it; its output is the same
-            # Pages in parallel processes, but not while a kernel is kept ready: a forked process
-            # would take it, and its connection belongs to this one.
-            workers = 1 if self._kept.kernels.holding else _cores()
             with step(3, "jupyter_book"), self._kept.kernels.lend():
                 log = self._kept.sphinx.build(self.project_dir, self.book_dir, workers=workers)
         self._builds += 1

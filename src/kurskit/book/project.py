@@ -31,7 +31,7 @@ from kurskit.course.loading import (
     LoadedCourse,
     ReadCache,
     find_course_folders,
-    load_course,
+    load_courses,
 )
 from kurskit.course.model import Course, Status
 from kurskit.i18n import translate
@@ -91,12 +91,12 @@ class ProjectCache:
 
 
 def select_courses(
-    courses_dir: Path, *, drafts: bool, notebooks: ReadCache | None = None
+    courses_dir: Path, *, drafts: bool, notebooks: ReadCache | None = None, workers: int = 1
 ) -> list[LoadedCourse]:
     """Published courses (and drafts and archived ones with `drafts`); errors stop the build.
-    A builder kept alive passes the same `notebooks` every time (see `load_course`)."""
+    A builder kept alive passes the same `notebooks` every time (see `load_courses`)."""
     folders = find_course_folders(courses_dir)
-    loaded = [load_course(folder, notebooks=notebooks) for folder in folders]
+    loaded = load_courses(folders, notebooks=notebooks, workers=workers)
     errors = [p for course in loaded for p in course.problems if p.severity == "error"]
     if errors:
         raise BookSourceError(errors)

@@ -81,6 +81,42 @@ def load_course(
     return loaded
 
 
+def load_courses(
+    folders: list[Path], *, notebooks: ReadCache | None = None, workers: int = 1
+) -> list[LoadedCourse]:
+    """`load_course` of each folder, in order.
+
+    Loading is parsing (notebooks, question specs) and nothing else, so with `workers` > 1
+    and no course loaded before (a first build), the folders are shared out between this
+    process and `workers` - 1 forked ones, as Sphinx shares out pages in a parallel build;
+    the courses come back pickled, and go into `notebooks` with each file read."""
+    today = dt.date.today()
+    known = notebooks is not None and any(folder in notebooks for folder in folders)
+    if workers < 2 or len(folders) < 2 * workers or known:
+        return [load_course(folder, today=today, notebooks=notebooks) for folder in folders]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [folders[start::workers] for start in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        theirs = [pool.submit(_load_share, share, today) for share in shares[1:]]
+        read = _load_share(shares[0], today)
+        for future in theirs:
+            read.update(future.result())
+    if notebooks is not None:
+        notebooks.update(read)
+    return [read[folder][1] for folder in folders]
+
+
+def _load_share(folders: list[Path], today: dt.date) -> ReadCache:
+    """The folders' courses and their files, as `load_course` keeps them in a `ReadCache`."""
+    read: ReadCache = {}
+    for folder in folders:
+        load_course(folder, today=today, notebooks=read)
+    return read
+
+
 def _folder_identity(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
     """Every file under `folder` with its inode, size and modification time."""
     found = []
