@@ -189,9 +189,16 @@ def test_a_new_module_or_new_settings_reach_a_kept_builder(
         settings = book / "book.yml"
         text = settings.read_text("utf-8")
         title = yaml.safe_load(text)["title"]
-        settings.write_text(text.replace(title, "Et nytt boknavn"), "utf-8")
+        assert "https://hub.example.org" in text
+        text = text.replace(title, "Et nytt boknavn")
+        settings.write_text(text.replace("https://hub.example.org", "https://ny.hub.no"), "utf-8")
         builder.build()
         assert "Et nytt boknavn" in (html / f"courses/{PAGE}.html").read_text("utf-8")
+        # The graded questions' links to the learner edition follow the new hub.
+        test = (html / "courses/kildekritikk/04-prove.html").read_text("utf-8")
+        cards = re.findall(r'<section class="kk-question kk-graded.*?</section>', test, re.S)
+        assert cards and all("https://ny.hub.no/" in card for card in cards)
+        assert "https://hub.example.org" not in test
         gc.collect()
         assert first() is None  # replaced, the first application is not kept frozen
 
