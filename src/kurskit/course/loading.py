@@ -91,13 +91,14 @@ def load_courses(
     process and `workers` - 1 forked ones, as Sphinx shares out pages in a parallel build;
     the courses come back pickled, and go into `notebooks` with each file read."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     today = dt.date.today()
     known = notebooks is not None and any(folder in notebooks for folder in folders)
-    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
-    if workers < 2 or len(folders) < 2 * workers or known or not forks:
+    few = workers < 2 or len(folders) < 2 * workers
+    if few or known or "fork" not in multiprocessing.get_all_start_methods():  # not on Windows
         return [load_course(folder, today=today, notebooks=notebooks) for folder in folders]
+    from concurrent.futures import ProcessPoolExecutor
+
     shares = [folders[start::workers] for start in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
